@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SP_ERROR (sp_error_quark ())
+
+/* Every error a person can meet. Messages are translatable sentences that
+ * say what happened and what to do; they never contain an API key. */
+typedef enum
+{
+  SP_ERROR_FAILED,
+  SP_ERROR_INVALID_INPUT,      /* bad user input: empty story, bad URL, … */
+  SP_ERROR_INVALID_KEY,        /* key with control characters or empty */
+  SP_ERROR_CONNECTION,         /* could not connect / connection dropped */
+  SP_ERROR_TIMEOUT,            /* one of our deadlines passed */
+  SP_ERROR_AUTH,               /* 401: wrong or missing key */
+  SP_ERROR_PERMISSION,         /* 403: key lacks permission / feature closed */
+  SP_ERROR_NOT_FOUND,          /* 404: model or endpoint not found */
+  SP_ERROR_RATE_LIMITED,       /* 429 that outlived the retries */
+  SP_ERROR_QUOTA,              /* insufficient_quota: never retried */
+  SP_ERROR_SERVER,             /* 5xx that outlived the retries */
+  SP_ERROR_BAD_REQUEST,        /* 400 / 422 with the server's message */
+  SP_ERROR_BAD_RESPONSE,       /* malformed, too large or too deep JSON */
+  SP_ERROR_TRUNCATED,          /* stream ended without [DONE] */
+  SP_ERROR_UNSUPPORTED,        /* the provider cannot do this */
+  SP_ERROR_BAD_FILE,           /* unreadable or malformed file */
+} SpError;
+
+GQuark sp_error_quark (void);
+
+G_END_DECLS
