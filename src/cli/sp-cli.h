@@ -48,4 +48,19 @@ char    *sp_cli_read_input    (const char         *path,
 /* Prints a JSON node on stdout, pretty, followed by a newline. */
 void     sp_cli_print_json    (JsonNode           *node);
 
+/* Runs the main context until *@result is set by sp_cli_store_result_cb(). */
+void     sp_cli_wait          (GAsyncResult      **result);
+void     sp_cli_store_result_cb (GObject          *object,
+                                 GAsyncResult     *result,
+                                 gpointer          user_data);
+/* A cancellable that SIGINT and SIGTERM cancel. */
+GCancellable *sp_cli_get_cancellable (void);
+
+/* The provider of a command: --provider ID (a saved profile, key from the
+ * secret service), else --base-url URL or $OPENAI_BASE_URL with the key from
+ * $OPENAI_API_KEY, else $OPENAI_API_KEY alone for OpenAI, else offline. */
+SpClient *sp_cli_make_client  (const char         *provider_id,
+                               const char         *base_url,
+                               GError            **error);
+
 G_END_DECLS

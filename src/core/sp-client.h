@@ -107,4 +107,16 @@ char            **sp_client_list_models_finish (SpClient            *self,
  * of those). */
 gboolean          sp_client_model_is_completion (const char *model);
 
+/* Limits on JSON from the network, checked before json-glib sees it. */
+#define SP_CLIENT_MAX_JSON_SIZE  (16 * 1024 * 1024)
+#define SP_CLIENT_MAX_JSON_DEPTH 64
+
+/* Parses JSON that came from a server: refuses more than
+ * SP_CLIENT_MAX_JSON_SIZE bytes or more than SP_CLIENT_MAX_JSON_DEPTH
+ * nested arrays and objects with SP_ERROR_BAD_RESPONSE before json-glib
+ * parses anything. */
+JsonNode         *sp_client_parse_json          (const char  *data,
+                                                 gsize        length,
+                                                 GError     **error);
+
 G_END_DECLS

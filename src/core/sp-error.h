@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,30 @@ typedef enum
 } SpError;
 
 GQuark sp_error_quark (void);
+
+/* Reads the "error" object that OpenAI-compatible servers send
+ * ({"error": {"message", "type", "code"}}; some send a plain string).
+ * Any out argument may be NULL; the strings belong to @body. Returns
+ * FALSE when @body holds no error object. */
+gboolean sp_error_get_api_error (JsonNode     *body,
+                                 const char  **message,
+                                 const char  **type,
+                                 const char  **code);
+
+/* An error for an HTTP answer that is not a success: what happened and
+ * what to do, in words. @body is the parsed answer or NULL; @model and
+ * @url (the base URL) make the message concrete and may be NULL. The
+ * server's own message is quoted only where it helps (400, 404 on other
+ * things than models, 5xx) and never for 401, since servers echo part of
+ * the key there. */
+GError  *sp_error_new_for_http        (guint         status,
+                                       JsonNode     *body,
+                                       const char   *model,
+                                       const char   *url);
+
+/* An error for a failure below HTTP (refused, unknown host, TLS, dropped
+ * connection) reaching @url. */
+GError  *sp_error_new_for_connection  (const GError *io_error,
+                                       const char   *url);
 
 G_END_DECLS

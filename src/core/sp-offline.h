@@ -12,7 +12,11 @@ G_BEGIN_DECLS
  * a new image prompt such as
  *   "leaving Earth, unknown galaxies, Star Wars style, pixel art, in the
  *    style of Chris Foss --ar 3:2".
- * The same prompt and seed give the same result. Never fails: a prompt
+ * The same prompt and seed give the same result; a seed of 0 derives one
+ * from the text, so the same prompt gives the same answer until the caller
+ * picks a seed. Only the last 256 KiB of the prompt are read, so the time
+ * is bounded whatever the input; invalid UTF-8 is repaired first.
+ * Never fails: a prompt
  * with nothing to take from still yields a plausible sci-fi prompt. */
 char *sp_offline_generate (const char *prompt_text,
                            guint64     seed);

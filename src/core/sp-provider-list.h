@@ -31,11 +31,17 @@ void            sp_provider_list_save_async   (SpProviderList      *self,
 gboolean        sp_provider_list_save_finish  (SpProviderList      *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+/* Blocking variant of save, for the command line. */
+gboolean        sp_provider_list_save_sync    (SpProviderList      *self,
+                                               GError             **error);
 SpProvider     *sp_provider_list_lookup       (SpProviderList      *self,
                                                const char          *id);
 void            sp_provider_list_add          (SpProviderList      *self,
                                                SpProvider          *provider);
 gboolean        sp_provider_list_remove       (SpProviderList      *self,
                                                const char          *id);
+/* An id not in the list yet: @base, else "@base-2", "@base-3", … */
+char           *sp_provider_list_dup_unique_id (SpProviderList     *self,
+                                               const char          *base);
 
 G_END_DECLS

@@ -22,6 +22,22 @@ typedef enum /*< flags >*/
   SP_CAPABILITY_FINE_TUNING = 1 << 4,
 } SpCapabilities;
 
+/* Presets for OpenAI-compatible servers: Ollama, llama.cpp server,
+ * LM Studio, vLLM, OpenRouter. NULL-terminated, static. */
+typedef struct
+{
+  const char *id;
+  const char *name;          /* translatable (N_) */
+  const char *base_url;
+  const char *default_model;
+  gboolean    needs_key;
+} SpProviderPreset;
+
+#define SP_TYPE_PROVIDER_KIND (sp_provider_kind_get_type ())
+#define SP_TYPE_CAPABILITIES (sp_capabilities_get_type ())
+GType sp_provider_kind_get_type (void) G_GNUC_CONST;
+GType sp_capabilities_get_type  (void) G_GNUC_CONST;
+
 #define SP_TYPE_PROVIDER (sp_provider_get_type ())
 G_DECLARE_FINAL_TYPE (SpProvider, sp_provider, SP, PROVIDER, GObject)
 
@@ -47,17 +63,16 @@ void            sp_provider_set_base_url     (SpProvider     *self,
                                               const char     *base_url);
 void            sp_provider_set_default_model (SpProvider    *self,
                                               const char     *model);
-
-/* Presets for OpenAI-compatible servers: Ollama, llama.cpp server,
- * LM Studio, vLLM, OpenRouter. NULL-terminated, static. */
-typedef struct
-{
-  const char *id;
-  const char *name;          /* translatable (N_) */
-  const char *base_url;
-  const char *default_model;
-  gboolean    needs_key;
-} SpProviderPreset;
+void            sp_provider_set_capabilities (SpProvider     *self,
+                                              SpCapabilities  capabilities);
+void            sp_provider_set_needs_key    (SpProvider     *self,
+                                              gboolean        needs_key);
+/* A new provider from a preset, with the preset's id, name (translated),
+ * base URL, default model and need for a key. */
+SpProvider     *sp_provider_new_from_preset  (const SpProviderPreset *preset);
+/* TRUE for the built-in Offline and OpenAI profiles, which are never saved
+ * or removed. */
+gboolean        sp_provider_is_builtin       (SpProvider     *self);
 
 const SpProviderPreset *sp_provider_get_presets (guint *n_presets);
 

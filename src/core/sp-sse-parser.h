@@ -26,7 +26,8 @@ void         sp_sse_parser_feed      (SpSseParser    *self,
                                       gsize           length);
 /* End of stream: an unterminated last event is dropped, as the spec says. */
 void         sp_sse_parser_finish    (SpSseParser    *self);
-/* Bytes buffered for an incomplete line; lets callers bound memory. */
+/* Bytes buffered for an incomplete line and an undispatched event's data;
+ * lets callers bound memory. */
 gsize        sp_sse_parser_get_pending (SpSseParser  *self);
 
 G_END_DECLS

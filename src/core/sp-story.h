@@ -23,4 +23,11 @@ void        sp_story_set_text  (SpStory    *self,
  * GListStore of SpStory, from the core resources. */
 GListModel *sp_story_get_builtin (void);
 
+/* Stories from JSON: an array of {"title", "text"} objects, the format of
+ * the built-in file. Returns a new GListStore of SpStory, or NULL with an
+ * error (SP_ERROR_BAD_FILE) that says what is wrong. */
+GListModel *sp_story_list_new_from_json (const char  *json,
+                                         gssize       length,
+                                         GError     **error);
+
 G_END_DECLS

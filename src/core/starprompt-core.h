@@ -2,8 +2,10 @@
 #pragma once
 
 #include "sp-client.h"
+#include "sp-cost-estimate.h"
 #include "sp-error.h"
 #include "sp-offline.h"
+#include "sp-price-sheet.h"
 #include "sp-provider.h"
 #include "sp-provider-list.h"
 #include "sp-secrets.h"

@@ -1,0 +1,1071 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "sp-prompt-page"
+
+#include "config.h"
+
+#include "sp-prompt-page.h"
+
+#include <glib/gi18n.h>
+
+#include "sp-string-list-editor.h"
+#include "sp-window.h"
+
+#define SAVE_DELAY_MS    800
+#define PREVIEW_DELAY_MS 120
+#define MAX_MENU_MODELS  200
+
+struct _SpPromptPage
+{
+  AdwBin              parent_instance;
+
+  /* Template children */
+  GtkRevealer        *intro_revealer;
+  AdwComboRow        *story_row;
+  GtkTextView        *story_view;
+  AdwEntryRow        *instruction_row;
+  AdwEntryRow        *short_instruction_row;
+  AdwEntryRow        *aspect_ratio_row;
+  SpStringListEditor *styles_editor;
+  SpStringListEditor *inspirations_editor;
+  SpStringListEditor *artists_editor;
+  GtkListBox         *examples_list;
+  GtkTextView        *preview_view;
+  AdwComboRow        *provider_row;
+  AdwEntryRow        *model_row;
+  GtkMenuButton      *models_button;
+  GtkSpinner         *spinner;
+  GtkTextView        *output_view;
+  GtkLabel           *status_label;
+
+  SpTemplate         *template;
+  SpProviderList     *providers;
+  SpSecrets          *secrets;
+  GSettings          *settings;
+  GListModel         *stories;
+  GMenu              *models_menu;
+  char               *wanted_provider_id;
+
+  GCancellable       *generate_cancellable;
+  GCancellable       *models_cancellable;
+  guint               preview_source;
+  guint               save_source;
+  gboolean            generating;
+};
+
+G_DEFINE_FINAL_TYPE (SpPromptPage, sp_prompt_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_GENERATING,
+  PROP_TEMPLATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The state of one press of Generate. */
+typedef struct
+{
+  SpPromptPage *self;
+  SpProvider   *provider;
+  SpClient     *client;
+  char         *model;
+  char         *story;
+  gboolean      completion;
+  gboolean      streamed;
+} Generation;
+
+static void
+generation_free (Generation *generation)
+{
+  g_clear_object (&generation->self);
+  g_clear_object (&generation->provider);
+  g_clear_object (&generation->client);
+  g_free (generation->model);
+  g_free (generation->story);
+  g_free (generation);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Generation, generation_free)
+
+static char *
+dup_buffer_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static SpProvider *
+get_selected_provider (SpPromptPage *self)
+{
+  return adw_combo_row_get_selected_item (self->provider_row);
+}
+
+static char *
+dup_model (SpPromptPage *self)
+{
+  g_autofree char *model = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->model_row)));
+  SpProvider *provider;
+
+  g_strstrip (model);
+  if (*model != '\0')
+    return g_steal_pointer (&model);
+  provider = get_selected_provider (self);
+  if (provider != NULL && sp_provider_get_default_model (provider) != NULL)
+    return g_strdup (sp_provider_get_default_model (provider));
+  return NULL;
+}
+
+static void
+show_error (SpPromptPage *self,
+            const char   *message)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
+
+  gtk_label_set_text (self->status_label, message);
+  if (window != NULL)
+    sp_window_show_error (SP_WINDOW (window), message);
+}
+
+static void
+set_generating (SpPromptPage *self,
+                gboolean      generating)
+{
+  if (self->generating == generating)
+    return;
+
+  self->generating = generating;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prompt.generate", !generating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prompt.stop", generating);
+  gtk_spinner_set_spinning (self->spinner, generating);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATING]);
+}
+
+/* Preview */
+
+static char *
+render_messages_text (JsonArray *messages)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *message = json_array_get_object_element (messages, i);
+
+      if (i > 0)
+        g_string_append (text, "\n\n");
+      g_string_append_printf (text, "— %s —\n%s",
+                              json_object_get_string_member_with_default (message, "role", ""),
+                              json_object_get_string_member_with_default (message, "content", ""));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+update_preview_cb (gpointer user_data)
+{
+  SpPromptPage *self = user_data;
+  g_autofree char *story = dup_buffer_text (self->story_view);
+  g_autofree char *model = dup_model (self);
+  g_autofree char *text = NULL;
+
+  self->preview_source = 0;
+  if (model != NULL && sp_client_model_is_completion (model))
+    text = sp_template_render_completion (self->template, story);
+  else
+    {
+      g_autoptr(JsonArray) messages = sp_template_render_messages (self->template, story);
+
+      text = render_messages_text (messages);
+    }
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), text, -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_preview (SpPromptPage *self)
+{
+  if (self->preview_source == 0)
+    self->preview_source = g_timeout_add (PREVIEW_DELAY_MS, update_preview_cb, self);
+}
+
+/* State */
+
+static gboolean
+save_state_cb (gpointer user_data)
+{
+  SpPromptPage *self = user_data;
+
+  self->save_source = 0;
+  sp_prompt_page_save_state (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_save (SpPromptPage *self)
+{
+  if (self->settings == NULL)
+    return;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (SAVE_DELAY_MS, save_state_cb, self);
+}
+
+static void
+template_changed_cb (SpPromptPage *self)
+{
+  schedule_preview (self);
+  schedule_save (self);
+}
+
+static void
+story_changed_cb (SpPromptPage *self)
+{
+  schedule_preview (self);
+  schedule_save (self);
+}
+
+static void
+model_changed_cb (SpPromptPage *self)
+{
+  schedule_preview (self);
+  schedule_save (self);
+}
+
+/* Examples */
+
+static gboolean
+truncate_title_cb (GBinding     *binding,
+                   const GValue *from,
+                   GValue       *to,
+                   gpointer      user_data)
+{
+  const char *story = g_value_get_string (from);
+  g_autofree char *flat = NULL;
+
+  if (story == NULL || *story == '\0')
+    {
+      g_value_set_string (to, _("New Example"));
+      return TRUE;
+    }
+  flat = g_strdelimit (g_strdup (story), "\n\r\t", ' ');
+  if (g_utf8_strlen (flat, -1) > 60)
+    {
+      g_autofree char *head = g_utf8_substring (flat, 0, 60);
+
+      g_value_take_string (to, g_strconcat (head, "…", NULL));
+    }
+  else
+    g_value_set_string (to, flat);
+  return TRUE;
+}
+
+static void
+remove_example_cb (GtkButton    *button,
+                   SpPromptPage *self)
+{
+  GObject *example = g_object_get_data (G_OBJECT (button), "example");
+  GListModel *examples = sp_template_get_examples (self->template);
+
+  for (guint i = 0; i < g_list_model_get_n_items (examples); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (examples, i);
+
+      if (item == example)
+        {
+          sp_template_remove_example (self->template, i);
+          return;
+        }
+    }
+}
+
+static GtkWidget *
+labelled_text_view (const char *label,
+                    GObject    *source,
+                    const char *property)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *heading = gtk_label_new (label);
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "caption-heading");
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_bind_property (source, property,
+                          gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  gtk_box_append (GTK_BOX (box), heading);
+  gtk_box_append (GTK_BOX (box), frame);
+  return box;
+}
+
+static GtkWidget *
+create_example_row_cb (gpointer item,
+                       gpointer user_data)
+{
+  SpPromptPage *self = user_data;
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *remove = gtk_button_new_with_mnemonic (_("_Remove Example"));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  g_object_bind_property_full (item, "story", row, "title", G_BINDING_SYNC_CREATE,
+                               truncate_title_cb, NULL, NULL, NULL);
+  g_object_bind_property (item, "prompt", row, "subtitle", G_BINDING_SYNC_CREATE);
+
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_box_append (GTK_BOX (box), labelled_text_view (_("Story"), item, "story"));
+  gtk_box_append (GTK_BOX (box), labelled_text_view (_("Finished Prompt"), item, "prompt"));
+  gtk_widget_set_halign (remove, GTK_ALIGN_END);
+  gtk_widget_add_css_class (remove, "destructive-action");
+  g_object_set_data_full (G_OBJECT (remove), "example", g_object_ref (item), g_object_unref);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_example_cb), self);
+  gtk_box_append (GTK_BOX (box), remove);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), box);
+  return row;
+}
+
+/* Template */
+
+static void
+bind_template (SpPromptPage *self)
+{
+  g_object_bind_property (self->template, "instruction", self->instruction_row, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->template, "short-instruction", self->short_instruction_row, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->template, "aspect-ratio", self->aspect_ratio_row, "text",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->template, "styles", self->styles_editor, "strings",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->template, "inspirations", self->inspirations_editor, "strings",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->template, "artists", self->artists_editor, "strings",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_list_box_bind_model (self->examples_list, sp_template_get_examples (self->template),
+                           create_example_row_cb, self, NULL);
+  g_signal_connect_object (self->template, "changed", G_CALLBACK (template_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static SpTemplate *
+load_last_template (GSettings *settings)
+{
+  g_autofree char *json = g_settings_get_string (settings, "last-template");
+  g_autoptr(GError) error = NULL;
+  SpTemplate *template;
+
+  if (*json == '\0')
+    return sp_template_new_builtin ();
+  template = sp_template_new_from_json (json, -1, &error);
+  if (template == NULL)
+    {
+      g_warning ("The last template could not be read, using the built-in one: %s", error->message);
+      return sp_template_new_builtin ();
+    }
+  return template;
+}
+
+/* Stories */
+
+static void
+story_selected_cb (SpPromptPage *self)
+{
+  SpStory *story = adw_combo_row_get_selected_item (self->story_row);
+
+  if (story != NULL)
+    sp_prompt_page_set_story_text (self, sp_story_get_text (story));
+}
+
+/* Providers and models */
+
+static void
+models_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SpPromptPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) models = NULL;
+
+  models = sp_client_list_models_finish (SP_CLIENT (object), result, &error);
+  g_menu_remove_all (self->models_menu);
+  if (models == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autoptr(GMenuItem) item = g_menu_item_new (error->message, "prompt.none");
+
+          g_menu_append_item (self->models_menu, item);
+        }
+      return;
+    }
+  for (guint i = 0; models[i] != NULL && i < MAX_MENU_MODELS; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (models[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "prompt.set-model", g_variant_new_string (models[i]));
+      g_menu_append_item (self->models_menu, item);
+    }
+}
+
+static void
+list_models_with_key (SpPromptPage *self,
+                      SpProvider   *provider,
+                      const char   *key)
+{
+  g_autoptr(SpClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  client = sp_client_new (provider, key, &error);
+  if (client == NULL)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (error->message, "prompt.none");
+
+      g_menu_remove_all (self->models_menu);
+      g_menu_append_item (self->models_menu, item);
+      return;
+    }
+  sp_client_list_models_async (client, self->models_cancellable, models_listed_cb, g_object_ref (self));
+}
+
+static void
+models_key_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SpPromptPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *key;
+  SpProvider *provider;
+
+  key = sp_secrets_lookup_key_finish (SP_SECRETS (object), result, &error);
+  provider = get_selected_provider (self);
+  if (provider != NULL && !g_cancellable_is_cancelled (self->models_cancellable))
+    list_models_with_key (self, provider, key);
+  sp_secrets_free_key (key);
+}
+
+static void
+refresh_models (SpPromptPage *self)
+{
+  SpProvider *provider = get_selected_provider (self);
+
+  g_cancellable_cancel (self->models_cancellable);
+  g_clear_object (&self->models_cancellable);
+  g_menu_remove_all (self->models_menu);
+  if (provider == NULL)
+    return;
+
+  self->models_cancellable = g_cancellable_new ();
+  if (sp_provider_get_needs_key (provider) && self->secrets != NULL)
+    sp_secrets_lookup_key_async (self->secrets, sp_provider_get_id (provider),
+                                 self->models_cancellable, models_key_ready_cb,
+                                 g_object_ref (self));
+  else
+    list_models_with_key (self, provider, NULL);
+}
+
+static void
+provider_selected_cb (SpPromptPage *self)
+{
+  SpProvider *provider = get_selected_provider (self);
+
+  if (provider == NULL)
+    return;
+  /* The user chose: stop waiting for the saved profile to load. */
+  if (g_strcmp0 (self->wanted_provider_id, sp_provider_get_id (provider)) != 0)
+    g_clear_pointer (&self->wanted_provider_id, g_free);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "provider", sp_provider_get_id (provider));
+  refresh_models (self);
+  schedule_preview (self);
+}
+
+static void
+providers_changed_cb (SpPromptPage *self)
+{
+  if (self->wanted_provider_id != NULL)
+    sp_prompt_page_select_provider (self, self->wanted_provider_id);
+}
+
+/* Generation */
+
+static void
+append_delta_cb (const char *delta,
+                 gpointer    user_data)
+{
+  Generation *generation = user_data;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (generation->self->output_view);
+  GtkTextIter end;
+
+  generation->streamed = TRUE;
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, delta, -1);
+}
+
+static char *
+describe_result (const SpGenerateResult *result)
+{
+  g_autoptr(GString) status = g_string_new (_("Done."));
+
+  if (result->prompt_tokens >= 0 && result->completion_tokens >= 0)
+    {
+      g_string_append_c (status, ' ');
+      /* Translators: the token counts of one request */
+      g_string_append_printf (status, _("%" G_GINT64_FORMAT " tokens in, %" G_GINT64_FORMAT " out."),
+                              result->prompt_tokens, result->completion_tokens);
+    }
+  if (result->attempts > 1)
+    {
+      g_string_append_c (status, ' ');
+      g_string_append_printf (status, ngettext ("Succeeded after %u retry.",
+                                                "Succeeded after %u retries.",
+                                                result->attempts - 1),
+                              result->attempts - 1);
+    }
+  return g_string_free (g_steal_pointer (&status), FALSE);
+}
+
+static void
+generate_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Generation) generation = user_data;
+  SpPromptPage *self = generation->self;
+  g_autoptr(SpGenerateResult) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (generation->completion)
+    answer = sp_client_complete_finish (SP_CLIENT (object), result, &error);
+  else
+    answer = sp_client_chat_finish (SP_CLIENT (object), result, &error);
+
+  g_clear_object (&self->generate_cancellable);
+  set_generating (self, FALSE);
+
+  if (answer == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->status_label, _("Stopped."));
+      else
+        show_error (self, error->message);
+      return;
+    }
+
+  if (!generation->streamed)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->output_view), answer->text, -1);
+  {
+    g_autofree char *status = describe_result (answer);
+
+    gtk_label_set_text (self->status_label, status);
+  }
+}
+
+static void
+start_request (Generation *generation,
+               const char *key)
+{
+  SpPromptPage *self = generation->self;
+  SpGenerateRequest request = { 0 };
+  g_autoptr(JsonArray) messages = NULL;
+  g_autofree char *prompt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generation->client = sp_client_new (generation->provider, key, &error);
+  if (generation->client == NULL)
+    {
+      g_clear_object (&self->generate_cancellable);
+      set_generating (self, FALSE);
+      show_error (self, error->message);
+      generation_free (generation);
+      return;
+    }
+
+  request.model = generation->model;
+  request.temperature = -1;
+  request.stream = (sp_provider_get_capabilities (generation->provider) & SP_CAPABILITY_STREAMING) != 0;
+  generation->completion = sp_client_model_is_completion (generation->model);
+  if (generation->completion)
+    {
+      prompt = sp_template_render_completion (self->template, generation->story);
+      request.prompt = prompt;
+      sp_client_complete_async (generation->client, &request, append_delta_cb, generation,
+                                self->generate_cancellable, generate_done_cb, generation);
+    }
+  else
+    {
+      messages = sp_template_render_messages (self->template, generation->story);
+      request.messages = messages;
+      sp_client_chat_async (generation->client, &request, append_delta_cb, generation,
+                            self->generate_cancellable, generate_done_cb, generation);
+    }
+}
+
+static void
+generate_key_ready_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Generation *generation = user_data;
+  SpPromptPage *self = generation->self;
+  g_autoptr(GError) error = NULL;
+  char *key;
+
+  key = sp_secrets_lookup_key_finish (SP_SECRETS (object), result, &error);
+  if (key == NULL)
+    {
+      g_clear_object (&self->generate_cancellable);
+      set_generating (self, FALSE);
+      if (error == NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("There is no API key for “%s”. Add one in Preferences → Providers, or pick the Offline provider."),
+                             sp_provider_get_name (generation->provider));
+          show_error (self, message);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      else
+        gtk_label_set_text (self->status_label, _("Stopped."));
+      generation_free (generation);
+      return;
+    }
+  start_request (generation, key);
+  sp_secrets_free_key (key);
+}
+
+static void
+generate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *story = NULL;
+  g_autofree char *model = NULL;
+  SpProvider *provider = get_selected_provider (self);
+  Generation *generation;
+
+  if (self->generating)
+    return;
+  if (provider == NULL)
+    {
+      show_error (self, _("Pick a provider first."));
+      return;
+    }
+  story = dup_buffer_text (self->story_view);
+  g_strstrip (story);
+  if (*story == '\0')
+    {
+      show_error (self, _("The story is empty. Write a few sentences or pick a sample story."));
+      return;
+    }
+  model = dup_model (self);
+  if (model == NULL)
+    {
+      show_error (self, _("Type the name of a model, or pick one from the list of the provider’s models."));
+      return;
+    }
+  if (!sp_template_validate (self->template, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  generation = g_new0 (Generation, 1);
+  generation->self = g_object_ref (self);
+  generation->provider = g_object_ref (provider);
+  generation->model = g_steal_pointer (&model);
+  generation->story = g_steal_pointer (&story);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->output_view), "", 0);
+  gtk_label_set_text (self->status_label, _("Generating…"));
+  self->generate_cancellable = g_cancellable_new ();
+  set_generating (self, TRUE);
+
+  if (sp_provider_get_needs_key (provider))
+    sp_secrets_lookup_key_async (self->secrets, sp_provider_get_id (provider),
+                                 self->generate_cancellable, generate_key_ready_cb, generation);
+  else
+    start_request (generation, NULL);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (widget);
+
+  g_cancellable_cancel (self->generate_cancellable);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (widget);
+  g_autofree char *text = dup_buffer_text (self->output_view);
+  GtkWidget *window;
+
+  g_strstrip (text);
+  if (*text == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  window = gtk_widget_get_ancestor (widget, SP_TYPE_WINDOW);
+  if (window != NULL)
+    sp_window_show_toast (SP_WINDOW (window), _("Prompt copied"));
+}
+
+static void
+add_example_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (widget);
+  GtkWidget *row;
+
+  sp_template_add_example (self->template, "", "");
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->examples_list,
+                                                    g_list_model_get_n_items (sp_template_get_examples (self->template)) - 1));
+  if (row != NULL)
+    {
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      gtk_widget_grab_focus (row);
+    }
+}
+
+static void
+set_model_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  sp_prompt_page_set_model (SP_PROMPT_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+intro_dismiss_cb (SpPromptPage *self)
+{
+  gtk_revealer_set_reveal_child (self->intro_revealer, FALSE);
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "first-run", FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->story_view));
+}
+
+static void
+sp_prompt_page_dispose (GObject *object)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (object);
+
+  if (self->save_source != 0)
+    {
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      sp_prompt_page_save_state (self);
+    }
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  g_cancellable_cancel (self->generate_cancellable);
+  g_cancellable_cancel (self->models_cancellable);
+  g_clear_object (&self->generate_cancellable);
+  g_clear_object (&self->models_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_PROMPT_PAGE);
+
+  g_clear_object (&self->template);
+  g_clear_object (&self->providers);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->stories);
+  g_clear_object (&self->models_menu);
+
+  G_OBJECT_CLASS (sp_prompt_page_parent_class)->dispose (object);
+}
+
+static void
+sp_prompt_page_finalize (GObject *object)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (object);
+
+  g_free (self->wanted_provider_id);
+
+  G_OBJECT_CLASS (sp_prompt_page_parent_class)->finalize (object);
+}
+
+static void
+sp_prompt_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SpPromptPage *self = SP_PROMPT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_GENERATING:
+      g_value_set_boolean (value, self->generating);
+      break;
+    case PROP_TEMPLATE:
+      g_value_set_object (value, self->template);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_prompt_page_class_init (SpPromptPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sp_prompt_page_dispose;
+  object_class->finalize = sp_prompt_page_finalize;
+  object_class->get_property = sp_prompt_page_get_property;
+
+  properties[PROP_GENERATING] =
+    g_param_spec_boolean ("generating", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEMPLATE] =
+    g_param_spec_object ("template", NULL, NULL, SP_TYPE_TEMPLATE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SP_TYPE_STRING_LIST_EDITOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-prompt-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, intro_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, story_row);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, story_view);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, instruction_row);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, short_instruction_row);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, aspect_ratio_row);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, styles_editor);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, inspirations_editor);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, artists_editor);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, examples_list);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, preview_view);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, provider_row);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, model_row);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, models_button);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, output_view);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, intro_dismiss_cb);
+
+  gtk_widget_class_install_action (widget_class, "prompt.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "prompt.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "prompt.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "prompt.add-example", NULL, add_example_action);
+  gtk_widget_class_install_action (widget_class, "prompt.set-model", "s", set_model_action);
+}
+
+static void
+add_shortcut (GtkShortcutController *controller,
+              const char            *accelerator,
+              const char            *action)
+{
+  gtk_shortcut_controller_add_shortcut (controller,
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (accelerator),
+                                                          gtk_named_action_new (action)));
+}
+
+static void
+sp_prompt_page_init (SpPromptPage *self)
+{
+  GtkEventController *shortcuts;
+  g_autoptr(GtkExpression) title = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* In the capture phase so that Ctrl+Return works while typing in a
+   * text view; a disabled action lets the key through. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>Return", "prompt.generate");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>KP_Enter", "prompt.generate");
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "Escape", "prompt.stop");
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prompt.stop", FALSE);
+
+  self->models_menu = g_menu_new ();
+  gtk_menu_button_set_menu_model (self->models_button, G_MENU_MODEL (self->models_menu));
+
+  title = gtk_property_expression_new (SP_TYPE_STORY, NULL, "title");
+  adw_combo_row_set_expression (self->story_row, title);
+  g_clear_pointer (&title, gtk_expression_unref);
+  title = gtk_property_expression_new (SP_TYPE_PROVIDER, NULL, "name");
+  adw_combo_row_set_expression (self->provider_row, title);
+
+  self->template = sp_template_new_builtin ();
+}
+
+void
+sp_prompt_page_setup (SpPromptPage   *self,
+                      SpProviderList *providers,
+                      SpSecrets      *secrets,
+                      GSettings      *settings)
+{
+  g_autofree char *story = NULL;
+  g_autofree char *model = NULL;
+
+  g_return_if_fail (SP_IS_PROMPT_PAGE (self));
+  g_return_if_fail (SP_IS_PROVIDER_LIST (providers));
+  g_return_if_fail (SP_IS_SECRETS (secrets));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_set_object (&self->providers, providers);
+  g_set_object (&self->secrets, secrets);
+  g_set_object (&self->settings, settings);
+
+  g_clear_object (&self->template);
+  self->template = load_last_template (settings);
+  bind_template (self);
+
+  self->stories = sp_story_get_builtin ();
+  adw_combo_row_set_model (self->story_row, self->stories);
+  story = g_settings_get_string (settings, "last-story");
+  if (*story == '\0' && g_list_model_get_n_items (self->stories) > 0)
+    {
+      g_autoptr(SpStory) first = g_list_model_get_item (self->stories, 0);
+
+      g_free (story);
+      story = g_strdup (sp_story_get_text (first));
+    }
+  sp_prompt_page_set_story_text (self, story);
+  g_signal_connect_object (self->story_row, "notify::selected", G_CALLBACK (story_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->story_view), "changed",
+                           G_CALLBACK (story_changed_cb), self, G_CONNECT_SWAPPED);
+
+  model = g_settings_get_string (settings, "model");
+  gtk_editable_set_text (GTK_EDITABLE (self->model_row), model);
+  g_signal_connect_object (self->model_row, "changed", G_CALLBACK (model_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  adw_combo_row_set_model (self->provider_row, G_LIST_MODEL (providers));
+  g_signal_connect_object (self->provider_row, "notify::selected", G_CALLBACK (provider_selected_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (providers, "items-changed", G_CALLBACK (providers_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  {
+    g_autofree char *provider_id = g_settings_get_string (settings, "provider");
+
+    sp_prompt_page_select_provider (self, provider_id);
+  }
+  refresh_models (self);
+
+  gtk_revealer_set_reveal_child (self->intro_revealer,
+                                 g_settings_get_boolean (settings, "first-run"));
+  schedule_preview (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEMPLATE]);
+}
+
+void
+sp_prompt_page_save_state (SpPromptPage *self)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *story = NULL;
+
+  g_return_if_fail (SP_IS_PROMPT_PAGE (self));
+
+  if (self->settings == NULL || self->template == NULL)
+    return;
+  json = sp_template_to_json (self->template);
+  story = dup_buffer_text (self->story_view);
+  g_settings_set_string (self->settings, "last-template", json);
+  g_settings_set_string (self->settings, "last-story", story);
+  g_settings_set_string (self->settings, "model", gtk_editable_get_text (GTK_EDITABLE (self->model_row)));
+}
+
+gboolean
+sp_prompt_page_get_generating (SpPromptPage *self)
+{
+  g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), FALSE);
+
+  return self->generating;
+}
+
+SpTemplate *
+sp_prompt_page_get_template (SpPromptPage *self)
+{
+  g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), NULL);
+
+  return self->template;
+}
+
+char *
+sp_prompt_page_dup_result (SpPromptPage *self)
+{
+  g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), NULL);
+
+  return dup_buffer_text (self->output_view);
+}
+
+char *
+sp_prompt_page_dup_status (SpPromptPage *self)
+{
+  g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), NULL);
+
+  return g_strdup (gtk_label_get_text (self->status_label));
+}
+
+void
+sp_prompt_page_set_story_text (SpPromptPage *self,
+                               const char   *text)
+{
+  g_return_if_fail (SP_IS_PROMPT_PAGE (self));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->story_view), text ? text : "", -1);
+}
+
+void
+sp_prompt_page_select_provider (SpPromptPage *self,
+                                const char   *provider_id)
+{
+  GListModel *model;
+
+  g_return_if_fail (SP_IS_PROMPT_PAGE (self));
+
+  model = adw_combo_row_get_model (self->provider_row);
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SpProvider) provider = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sp_provider_get_id (provider), provider_id) == 0)
+        {
+          g_clear_pointer (&self->wanted_provider_id, g_free);
+          adw_combo_row_set_selected (self->provider_row, i);
+          return;
+        }
+    }
+  /* Saved profiles load asynchronously: select it when it arrives. */
+  if (provider_id != self->wanted_provider_id)
+    {
+      g_free (self->wanted_provider_id);
+      self->wanted_provider_id = g_strdup (provider_id);
+    }
+}
+
+void
+sp_prompt_page_set_model (SpPromptPage *self,
+                          const char   *model)
+{
+  g_return_if_fail (SP_IS_PROMPT_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->model_row), model ? model : "");
+}

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <adwaita.h>
+
+#include "sp-application.h"
+
+G_BEGIN_DECLS
+
+#define SP_TYPE_WINDOW (sp_window_get_type ())
+G_DECLARE_FINAL_TYPE (SpWindow, sp_window, SP, WINDOW, AdwApplicationWindow)
+
+SpWindow *sp_window_new        (SpApplication *application);
+void      sp_window_show_toast (SpWindow      *self,
+                                const char    *message);
+void      sp_window_show_error (SpWindow      *self,
+                                const char    *message);
+
+G_END_DECLS

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* A fake OpenAI-compatible server for tests, on 127.0.0.1 and a random
+ * port, in the thread-default main context of its creator.
+ *
+ * It serves GET /v1/models, POST /v1/chat/completions and
+ * POST /v1/completions, streaming (real chunked writes over time) or not,
+ * with "usage". The model name picks a scenario:
+ *
+ *   fake-ok          a sci-fi image prompt ending in "--ar 3:2" built from
+ *                    the longest word of the story (also any unknown model)
+ *   fake-slow        waits 300 ms before answering and 100 ms per chunk
+ *   fake-429         429 with retry-after-ms: 20 the first time, then ok
+ *   fake-500         500 the first time, then ok
+ *   fake-500-always  500 every time
+ *   fake-drop        closes the connection without an answer the first
+ *                    time, then ok
+ *   fake-malformed   broken JSON (in the body or in a stream event)
+ *   fake-truncated   a stream that stops without "data: [DONE]" (a
+ *                    non-streamed answer is cut in half)
+ *   fake-crlf        stream events end with CRLF
+ *   fake-cr          stream events end with CR
+ *   fake-split       the stream is written in odd-sized pieces (1, 2, 3, 5,
+ *                    7, 11, 13 bytes…) a millisecond apart
+ *   fake-quota       429 with the insufficient_quota error
+ *   fake-chatter     the prompt wrapped in chat chatter ("Sure! Here is
+ *                    your prompt:" … "Let me know…")
+ *   fake-404         404 model_not_found
+ *   fake-redirect    307 to /elsewhere/v1/…, which counts requests that
+ *                    still carry an Authorization header
+ *
+ * "The first time" is per conversation: requests are grouped by the
+ * X-Fake-Conversation header when present, else by a hash of the request
+ * body, so a client re-sending the same request is the same conversation.
+ *
+ * With a required key, any request whose Authorization is not
+ * "Bearer KEY" gets a 401 whose message quotes the key it received, as
+ * real servers do, so tests can check the client never passes it on. */
+
+#define SP_TYPE_FAKE_SERVER (sp_fake_server_get_type ())
+G_DECLARE_FINAL_TYPE (SpFakeServer, sp_fake_server, SP, FAKE_SERVER, GObject)
+
+SpFakeServer *sp_fake_server_new                  (GError       **error);
+/* "http://127.0.0.1:PORT/v1" */
+const char   *sp_fake_server_get_base_url         (SpFakeServer  *self);
+/* All requests, whatever their path. */
+guint         sp_fake_server_get_request_count    (SpFakeServer  *self);
+/* Requests to one path, such as "/v1/chat/completions". */
+guint         sp_fake_server_get_path_count       (SpFakeServer  *self,
+                                                   const char    *path);
+/* Requests that reached the redirect target with an Authorization
+ * header: must stay 0. */
+guint         sp_fake_server_get_leaked_auth_count (SpFakeServer *self);
+/* The body of the last request, or NULL. */
+char         *sp_fake_server_dup_last_request_body (SpFakeServer *self);
+/* Whether the last request carried an Authorization header. */
+gboolean      sp_fake_server_get_last_had_auth    (SpFakeServer  *self);
+void          sp_fake_server_set_latency          (SpFakeServer  *self,
+                                                   guint          latency_ms);
+void          sp_fake_server_set_required_key     (SpFakeServer  *self,
+                                                   const char    *key);
+/* Forgets counters and conversations. */
+void          sp_fake_server_reset                (SpFakeServer  *self);
+
+G_END_DECLS
