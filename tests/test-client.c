@@ -68,6 +68,10 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&fixture->client));
   g_clear_object (&fixture->provider);
   g_clear_object (&fixture->cancel_on_delta);
+
+  /* Let the server see its connections close before it goes away. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (g_steal_pointer (&fixture->server));
   g_string_free (fixture->deltas, TRUE);
 }

@@ -12,7 +12,6 @@ struct _SpStringListEditor
   AdwBin                parent_instance;
 
   /* Template children */
-  AdwPreferencesGroup  *group;
   GtkListBox           *list_box;
   AdwEntryRow          *add_row;
 
@@ -30,6 +29,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* The group is the bin's child, so it is not a bound template child:
+ * AdwBin unparents its child itself on dispose. */
+static AdwPreferencesGroup *
+get_group (SpStringListEditor *self)
+{
+  return ADW_PREFERENCES_GROUP (adw_bin_get_child (ADW_BIN (self)));
+}
 
 static void
 remove_item_cb (GtkButton          *button,
@@ -129,7 +136,7 @@ sp_string_list_editor_get_property (GObject    *object,
       g_value_set_boxed (value, self->strings);
       break;
     case PROP_TITLE:
-      g_value_set_string (value, adw_preferences_group_get_title (self->group));
+      g_value_set_string (value, adw_preferences_group_get_title (get_group (self)));
       break;
     case PROP_ADD_TITLE:
       g_value_set_string (value, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->add_row)));
@@ -153,7 +160,7 @@ sp_string_list_editor_set_property (GObject      *object,
       sp_string_list_editor_set_strings (self, g_value_get_boxed (value));
       break;
     case PROP_TITLE:
-      adw_preferences_group_set_title (self->group, g_value_get_string (value));
+      adw_preferences_group_set_title (get_group (self), g_value_get_string (value));
       break;
     case PROP_ADD_TITLE:
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->add_row), g_value_get_string (value));
@@ -186,7 +193,6 @@ sp_string_list_editor_class_init (SpStringListEditorClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-string-list-editor.ui");
-  gtk_widget_class_bind_template_child (widget_class, SpStringListEditor, group);
   gtk_widget_class_bind_template_child (widget_class, SpStringListEditor, list_box);
   gtk_widget_class_bind_template_child (widget_class, SpStringListEditor, add_row);
   gtk_widget_class_bind_template_callback (widget_class, add_row_apply_cb);

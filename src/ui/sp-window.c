@@ -58,15 +58,12 @@ sp_window_dispose (GObject *object)
   G_OBJECT_CLASS (sp_window_parent_class)->dispose (object);
 }
 
+/* The "application" property is set after constructed(), so the window is
+ * wired to the application's objects here. */
 static void
-sp_window_constructed (GObject *object)
+setup_for_application (SpWindow      *self,
+                       SpApplication *app)
 {
-  SpWindow *self = SP_WINDOW (object);
-  SpApplication *app;
-
-  G_OBJECT_CLASS (sp_window_parent_class)->constructed (object);
-
-  app = SP_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   self->settings = g_object_ref (sp_application_get_settings (app));
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -91,7 +88,6 @@ sp_window_class_init (SpWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = sp_window_dispose;
-  object_class->constructed = sp_window_constructed;
   window_class->close_request = sp_window_close_request;
 
   g_type_ensure (SP_TYPE_PROMPT_PAGE);
@@ -111,9 +107,21 @@ sp_window_init (SpWindow *self)
 SpWindow *
 sp_window_new (SpApplication *application)
 {
+  SpWindow *self;
+
   g_return_val_if_fail (SP_IS_APPLICATION (application), NULL);
 
-  return g_object_new (SP_TYPE_WINDOW, "application", application, NULL);
+  self = g_object_new (SP_TYPE_WINDOW, "application", application, NULL);
+  setup_for_application (self, application);
+  return self;
+}
+
+GtkWidget *
+sp_window_get_prompt_page (SpWindow *self)
+{
+  g_return_val_if_fail (SP_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->prompt_page);
 }
 
 void

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 #define SP_TYPE_WINDOW (sp_window_get_type ())
 G_DECLARE_FINAL_TYPE (SpWindow, sp_window, SP, WINDOW, AdwApplicationWindow)
 
-SpWindow *sp_window_new        (SpApplication *application);
+SpWindow     *sp_window_new             (SpApplication *application);
+/* The pages, for tests and for actions that open a page with a model. */
+GtkWidget    *sp_window_get_prompt_page (SpWindow      *self);
 void      sp_window_show_toast (SpWindow      *self,
                                 const char    *message);
 void      sp_window_show_error (SpWindow      *self,

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-ui-window"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "sp-application.h"
+#include "sp-fake-server.h"
+#include "sp-prompt-page.h"
+#include "sp-window.h"
+
+/* One application for the whole run: it is exported on the session bus. */
+static SpApplication *application;
+
+typedef struct
+{
+  SpApplication *app;
+  SpWindow      *window;
+  SpPromptPage  *page;
+  SpFakeServer  *server;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @page has finished generating, for at most
+ * ten seconds. */
+static void
+wait_until_done (SpPromptPage *page)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (!timed_out && sp_prompt_page_get_generating (page))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpProvider) provider = NULL;
+
+  fixture->app = g_object_ref (application);
+
+  fixture->window = sp_window_new (fixture->app);
+  fixture->page = SP_PROMPT_PAGE (sp_window_get_prompt_page (fixture->window));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+
+  fixture->server = sp_fake_server_new (&error);
+  g_assert_no_error (error);
+  provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
+                              sp_fake_server_get_base_url (fixture->server));
+  sp_provider_list_add (sp_application_get_provider_list (fixture->app), provider);
+  spin (50);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin (20);
+  sp_provider_list_remove (sp_application_get_provider_list (fixture->app), "fake");
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->app);
+}
+
+static void
+generate (Fixture    *fixture,
+          const char *model)
+{
+  sp_prompt_page_set_model (fixture->page, model);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.generate", NULL));
+  g_assert_true (sp_prompt_page_get_generating (fixture->page));
+  wait_until_done (fixture->page);
+}
+
+static void
+test_window_opens_on_prompt_page (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  SpTemplate *template = sp_prompt_page_get_template (fixture->page);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_nonnull (template);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_template_get_examples (template)), ==, 3);
+  g_assert_cmpstr (sp_template_get_aspect_ratio (template), ==, "--ar 3:2");
+}
+
+static void
+test_generate_offline (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *result = NULL;
+  g_autofree char *status = NULL;
+
+  sp_prompt_page_select_provider (fixture->page, "offline");
+  sp_prompt_page_set_story_text (fixture->page,
+                                 "A lighthouse keeper on Europa answers the whales under the ice.");
+  generate (fixture, "");
+  result = sp_prompt_page_dup_result (fixture->page);
+  status = sp_prompt_page_dup_status (fixture->page);
+  g_assert_true (g_str_has_suffix (g_strstrip (result), "--ar 3:2"));
+  g_assert_true (g_str_has_prefix (status, "Done."));
+}
+
+static void
+test_generate_streams_from_server (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *result = NULL;
+  g_autofree char *status = NULL;
+
+  sp_prompt_page_select_provider (fixture->page, "fake");
+  generate (fixture, "fake-ok");
+  result = sp_prompt_page_dup_result (fixture->page);
+  status = sp_prompt_page_dup_status (fixture->page);
+  g_assert_true (g_str_has_suffix (g_strstrip (result), "--ar 3:2"));
+  g_assert_true (g_str_has_prefix (status, "Done."));
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/chat/completions"), ==, 1);
+}
+
+static void
+test_generate_retries (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+
+  sp_prompt_page_select_provider (fixture->page, "fake");
+  generate (fixture, "fake-429");
+  status = sp_prompt_page_dup_status (fixture->page);
+  g_assert_nonnull (strstr (status, "after 1 retry"));
+}
+
+static void
+test_generate_shows_error (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+
+  sp_prompt_page_select_provider (fixture->page, "fake");
+  generate (fixture, "fake-404");
+  status = sp_prompt_page_dup_status (fixture->page);
+  g_assert_false (g_str_has_prefix (status, "Done."));
+  g_assert_nonnull (strstr (status, "fake-404"));
+}
+
+static void
+test_stop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+
+  sp_prompt_page_select_provider (fixture->page, "fake");
+  sp_prompt_page_set_model (fixture->page, "fake-slow");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.generate", NULL));
+  spin (50);
+  g_assert_true (sp_prompt_page_get_generating (fixture->page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.stop", NULL));
+  wait_until_done (fixture->page);
+  status = sp_prompt_page_dup_status (fixture->page);
+  g_assert_cmpstr (status, ==, "Stopped.");
+}
+
+static void
+test_empty_story_refused (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+
+  sp_prompt_page_select_provider (fixture->page, "offline");
+  sp_prompt_page_set_story_text (fixture->page, "   ");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.generate", NULL));
+  g_assert_false (sp_prompt_page_get_generating (fixture->page));
+  status = sp_prompt_page_dup_status (fixture->page);
+  g_assert_nonnull (strstr (status, "story is empty"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *config_dir = g_dir_make_tmp ("starprompt-ui-XXXXXX", NULL);
+
+  g_setenv ("STARPROMPT_CONFIG_DIR", config_dir, TRUE);
+  g_setenv ("STARPROMPT_DATA_DIR", config_dir, TRUE);
+  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  application = sp_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
+
+#define ADD(path, func) \
+  g_test_add ("/sp/ui/window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("opens-on-prompt-page", test_window_opens_on_prompt_page);
+  ADD ("generate-offline", test_generate_offline);
+  ADD ("generate-streams-from-server", test_generate_streams_from_server);
+  ADD ("generate-retries", test_generate_retries);
+  ADD ("generate-shows-error", test_generate_shows_error);
+  ADD ("stop", test_stop);
+  ADD ("empty-story-refused", test_empty_story_refused);
+#undef ADD
+
+  {
+    int status = g_test_run ();
+
+    g_clear_object (&application);
+    return status;
+  }
+}
