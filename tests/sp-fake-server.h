@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* A fake OpenAI-compatible server for tests, on 127.0.0.1 and a random
- * port, in the thread-default main context of its creator.
+ * port. It runs in the global default main context: create it on the
+ * main thread and iterate that context.
  *
  * It serves GET /v1/models, POST /v1/chat/completions and
  * POST /v1/completions, streaming (real chunked writes over time) or not,

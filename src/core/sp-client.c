@@ -76,7 +76,7 @@ typedef struct
   guint          attempts;
   gboolean       delta_delivered;
   GSource       *cancel_source;
-  guint          retry_source;
+  GSource       *retry_source;
 
   /* The attempt in flight. */
   SoupMessage   *message;
@@ -85,9 +85,9 @@ typedef struct
   GByteArray    *buffer;
   SpSseParser   *parser;
   GError        *stream_error;
-  guint          connect_source;
-  guint          request_source;
-  guint          idle_source;
+  GSource       *connect_source;
+  GSource       *request_source;
+  GSource       *idle_source;
   Deadline       deadline_hit;
 
   /* The answer so far. */
@@ -101,19 +101,50 @@ typedef struct
   /* The offline provider's words, streamed from a timeout. */
   char          *offline_text;
   gsize          offline_pos;
-  guint          offline_source;
+  GSource       *offline_source;
 } Request;
 
 static void start_attempt (GTask *task);
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+/* Timeouts run in the task's context, which is the caller's
+ * thread-default context and not always the global default one. With
+ * @hold the source keeps the task alive; deadlines do not need to, since
+ * the operation in flight does. */
+static GSource *
+add_timeout (GTask       *task,
+             guint        interval_ms,
+             GSourceFunc  func,
+             gboolean     hold)
+{
+  GSource *source = g_timeout_source_new (interval_ms);
+
+  if (hold)
+    g_source_set_callback (source, func, g_object_ref (task), g_object_unref);
+  else
+    g_source_set_callback (source, func, task, NULL);
+  g_source_attach (source, g_task_get_context (task));
+
+  return source;
+}
 
 static void
 clear_attempt (GTask *task)
 {
   Request *req = g_task_get_task_data (task);
 
-  g_clear_handle_id (&req->connect_source, g_source_remove);
-  g_clear_handle_id (&req->request_source, g_source_remove);
-  g_clear_handle_id (&req->idle_source, g_source_remove);
+  clear_source (&req->connect_source);
+  clear_source (&req->request_source);
+  clear_source (&req->idle_source);
 
   if (req->message != NULL)
     g_signal_handlers_disconnect_by_data (req->message, task);
@@ -132,15 +163,15 @@ request_free (gpointer data)
   Request *req = data;
 
   g_assert (req->message == NULL);
-  g_assert (req->connect_source == 0);
+  g_assert (req->connect_source == NULL);
 
   if (req->cancel_source != NULL)
     {
       g_source_destroy (req->cancel_source);
       g_source_unref (req->cancel_source);
     }
-  g_clear_handle_id (&req->retry_source, g_source_remove);
-  g_clear_handle_id (&req->offline_source, g_source_remove);
+  clear_source (&req->retry_source);
+  clear_source (&req->offline_source);
 
   g_free (req->url);
   g_free (req->base_url);
@@ -159,8 +190,8 @@ stop_request (GTask *task)
   Request *req = g_task_get_task_data (task);
 
   clear_attempt (task);
-  g_clear_handle_id (&req->retry_source, g_source_remove);
-  g_clear_handle_id (&req->offline_source, g_source_remove);
+  clear_source (&req->retry_source);
+  clear_source (&req->offline_source);
   if (req->cancel_source != NULL)
     {
       g_source_destroy (req->cancel_source);
@@ -239,7 +270,7 @@ retry_cb (gpointer user_data)
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
 
-  req->retry_source = 0;
+  g_clear_pointer (&req->retry_source, g_source_unref);
   start_attempt (task);
 
   return G_SOURCE_REMOVE;
@@ -289,8 +320,7 @@ fail_attempt (GTask      *task,
                req->attempts, error->message, delay_ms);
       g_clear_error (&error);
       clear_attempt (task);
-      req->retry_source = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, retry_cb,
-                                              g_object_ref (task), g_object_unref);
+      req->retry_source = add_timeout (task, delay_ms, retry_cb, TRUE);
       return;
     }
 
@@ -402,7 +432,7 @@ connect_deadline_cb (gpointer user_data)
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
 
-  req->connect_source = 0;
+  g_clear_pointer (&req->connect_source, g_source_unref);
   return deadline_cb (task, DEADLINE_CONNECT);
 }
 
@@ -412,7 +442,7 @@ request_deadline_cb (gpointer user_data)
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
 
-  req->request_source = 0;
+  g_clear_pointer (&req->request_source, g_source_unref);
   return deadline_cb (task, DEADLINE_REQUEST);
 }
 
@@ -422,7 +452,7 @@ idle_deadline_cb (gpointer user_data)
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
 
-  req->idle_source = 0;
+  g_clear_pointer (&req->idle_source, g_source_unref);
   return deadline_cb (task, DEADLINE_IDLE);
 }
 
@@ -437,9 +467,9 @@ restart_idle_deadline (GTask *task)
   if (!req->stream || self->timeouts.idle_timeout_ms == 0)
     return;
 
-  g_clear_handle_id (&req->idle_source, g_source_remove);
-  req->idle_source = g_timeout_add (self->timeouts.idle_timeout_ms,
-                                    idle_deadline_cb, task);
+  clear_source (&req->idle_source);
+  req->idle_source = add_timeout (task, self->timeouts.idle_timeout_ms,
+                                  idle_deadline_cb, FALSE);
 }
 
 static void
@@ -449,7 +479,7 @@ wrote_headers_cb (SoupMessage *message,
   GTask *task = user_data;
   Request *req = g_task_get_task_data (task);
 
-  g_clear_handle_id (&req->connect_source, g_source_remove);
+  clear_source (&req->connect_source);
 }
 
 static void
@@ -912,7 +942,7 @@ send_cb (GObject      *object,
     }
 
   req->input = input;
-  g_clear_handle_id (&req->connect_source, g_source_remove);
+  clear_source (&req->connect_source);
   restart_idle_deadline (task);
 
   status = soup_message_get_status (req->message);
@@ -975,11 +1005,11 @@ start_attempt (GTask *task)
 
   req->attempt_cancellable = g_cancellable_new ();
   if (self->timeouts.connect_timeout_ms > 0)
-    req->connect_source = g_timeout_add (self->timeouts.connect_timeout_ms,
-                                         connect_deadline_cb, task);
+    req->connect_source = add_timeout (task, self->timeouts.connect_timeout_ms,
+                                       connect_deadline_cb, FALSE);
   if (self->timeouts.request_timeout_ms > 0)
-    req->request_source = g_timeout_add (self->timeouts.request_timeout_ms,
-                                         request_deadline_cb, task);
+    req->request_source = add_timeout (task, self->timeouts.request_timeout_ms,
+                                       request_deadline_cb, FALSE);
 
   soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
                            req->attempt_cancellable, send_cb, g_object_ref (task));
@@ -1014,7 +1044,7 @@ watch_cancellable (GTask *task)
 
   req->cancel_source = g_cancellable_source_new (cancellable);
   g_source_set_callback (req->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
-  g_source_attach (req->cancel_source, g_main_context_get_thread_default ());
+  g_source_attach (req->cancel_source, g_task_get_context (task));
 }
 
 static char *
@@ -1188,7 +1218,7 @@ offline_word_cb (gpointer user_data)
 
   if (req->offline_text[req->offline_pos] == '\0')
     {
-      req->offline_source = 0;
+      g_clear_pointer (&req->offline_source, g_source_unref);
       return_generate_result (task);
       return G_SOURCE_REMOVE;
     }
@@ -1220,9 +1250,7 @@ start_offline (GTask                   *task,
     }
 
   watch_cancellable (task);
-  req->offline_source = g_timeout_add_full (G_PRIORITY_DEFAULT, OFFLINE_WORD_DELAY_MS,
-                                            offline_word_cb,
-                                            g_object_ref (task), g_object_unref);
+  req->offline_source = add_timeout (task, OFFLINE_WORD_DELAY_MS, offline_word_cb, TRUE);
 }
 
 static void

@@ -57,10 +57,19 @@ typedef struct
 #define SP_TYPE_CLIENT (sp_client_get_type ())
 G_DECLARE_FINAL_TYPE (SpClient, sp_client, SP, CLIENT, GObject)
 
-/* One SoupSession per provider. @api_key may be NULL (offline, local
+/* One SoupSession per provider. @api_key may be NULL or "" (offline, local
  * servers); it is checked with sp_secrets_check_key() and kept only in
  * memory. For SP_PROVIDER_KIND_OFFLINE no network is used: requests go to
- * sp_offline_generate() and stream word by word. */
+ * sp_offline_generate() and stream word by word.
+ *
+ * Redirects are never followed: a 3xx answer fails with
+ * SP_ERROR_BAD_RESPONSE and a message asking for the final address, so the
+ * Authorization header never travels to another place. Errors are in
+ * SP_ERROR (G_IO_ERROR_CANCELLED on cancellation) and never contain the
+ * key. Retries follow sp_retry_decide(); a stream is retried only while
+ * no text has reached @delta_func. Deadlines: connect (until the request
+ * headers are written), whole request (per attempt, not retried) and, for
+ * streams only, inactivity; 0 disables one. */
 SpClient   *sp_client_new               (SpProvider        *provider,
                                          const char        *api_key,
                                          GError           **error);

@@ -693,7 +693,7 @@ sp_price_sheet_new_from_data (const char  *data,
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(SpPriceSheet) self = NULL;
   JsonObject *root;
-  double number;
+  double number = 0;
 
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (origin != NULL, NULL);

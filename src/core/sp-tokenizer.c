@@ -22,6 +22,9 @@
  * heap, so that a megabyte without a space stays O(n log n). */
 #define SMALL_PIECE 96
 
+/* Scratch space for pieces up to this many bytes stays allocated. */
+#define SCRATCH_KEEP (64 * 1024)
+
 /* Unicode White_Space, which is what \s means in tiktoken's Rust regexes.
  * PCRE2's \s with UCP differs (it leaves out U+0085), so spell it out. */
 #define WS "\\t-\\r\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}"
@@ -205,6 +208,13 @@ typedef struct
   gsize         count;
   GCancellable *cancellable;
 } Sink;
+
+typedef struct
+{
+  SpTokenizer      *tokenizer;
+  GBytes           *text;
+  SpTokenizerFlags  flags;
+} CountData;
 
 static GMutex cache_lock;
 static SpTokenizer *cache[G_N_ELEMENTS (encodings)];
@@ -499,6 +509,14 @@ merge_long_piece (const SpTokenizer *self,
 
   for (gsize i = 0; i < length; i = next[i])
     sink_push (sink, token[i]);
+
+  /* About 40 bytes a byte of piece: do not keep megabytes per thread. */
+  if (scratch->capacity > SCRATCH_KEEP)
+    {
+      g_clear_pointer (&scratch->parts, g_free);
+      g_clear_pointer (&scratch->heap, g_free);
+      scratch->capacity = 0;
+    }
 }
 
 static void
@@ -1027,20 +1045,28 @@ encoding_for_base_model (const char *model,
 }
 
 static void
+count_data_free (gpointer data)
+{
+  CountData *count_data = data;
+
+  g_bytes_unref (count_data->text);
+  g_free (count_data);
+}
+
+static void
 count_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  SpTokenizer *self = g_object_get_data (G_OBJECT (task), "tokenizer");
-  GBytes *text = task_data;
-  SpTokenizerFlags flags = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "flags"));
+  CountData *count_data = task_data;
   GError *error = NULL;
   Sink sink = { NULL, 0, cancellable };
   gsize size;
-  const char *data = g_bytes_get_data (text, &size);
+  const char *data = g_bytes_get_data (count_data->text, &size);
 
-  if (encode_text (self, data != NULL ? data : "", size, flags, &sink, &error))
+  if (encode_text (count_data->tokenizer, data != NULL ? data : "", size,
+                   count_data->flags, &sink, &error))
     g_task_return_int (task, (gssize) sink.count);
   else
     g_task_return_error (task, error);
@@ -1325,18 +1351,22 @@ sp_tokenizer_count_async (SpTokenizer         *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  CountData *count_data;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (text != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  /* The tokenizer is not a GObject; it lives for the whole process, so it
-   * can ride along as the task's tag and be checked in _finish(). */
+  count_data = g_new0 (CountData, 1);
+  count_data->tokenizer = self;
+  count_data->text = g_bytes_ref (text);
+  count_data->flags = flags;
+
+  /* The tokenizer is not a GObject (it lives as long as the process), so
+   * the task has no source object. */
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_tokenizer_count_async);
-  g_task_set_task_data (task, g_bytes_ref (text), (GDestroyNotify) g_bytes_unref);
-  g_object_set_data (G_OBJECT (task), "tokenizer", self);
-  g_object_set_data (G_OBJECT (task), "flags", GUINT_TO_POINTER (flags));
+  g_task_set_task_data (task, count_data, count_data_free);
   g_task_run_in_thread (task, count_thread);
 }
 

@@ -101,7 +101,8 @@ gboolean            sp_tokenizer_count_chat            (SpTokenizer       *self,
                                                         gsize             *n_tokens,
                                                         GError           **error);
 
-/* sp_tokenizer_count() in a worker thread, for large texts. */
+/* sp_tokenizer_count() in a worker thread, for large texts; @callback
+ * gets a NULL source object. */
 void                sp_tokenizer_count_async           (SpTokenizer       *self,
                                                         GBytes            *text,
                                                         SpTokenizerFlags   flags,

@@ -11,4 +11,5 @@
 #include "sp-secrets.h"
 #include "sp-sse-parser.h"
 #include "sp-story.h"
+#include "sp-tokenizer.h"
 #include "sp-template.h"
