@@ -194,8 +194,10 @@ test_huge_input (void)
   g_autofree char *out = NULL;
   gint64 start;
 
+  static const char pattern[] = "abcdefgh ij[kl]mn\n\xff=,";
+
   for (gsize i = 0; i < size; i++)
-    huge[i] = "abcdefgh ij[kl]mn\n\xff=,"[i % 23];
+    huge[i] = pattern[i % (sizeof pattern - 1)];
   huge[size] = '\0';
 
   start = g_get_monotonic_time ();
