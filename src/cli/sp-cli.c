@@ -24,10 +24,10 @@ sp_cli_parse_options (const char         *name,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
 
-  title = g_strdup_printf ("%s%s%s", name,
-                           parameter_string ? " " : "",
-                           parameter_string ? parameter_string : "");
-  context = g_option_context_new (title);
+  /* --help then reads "starprompt-cli NAME [OPTION…] PARAMETERS". */
+  title = g_strdup_printf ("starprompt-cli %s", name);
+  g_set_prgname (title);
+  context = g_option_context_new (parameter_string);
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
