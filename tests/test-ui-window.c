@@ -183,6 +183,38 @@ test_stop (Fixture       *fixture,
   g_assert_cmpstr (status, ==, "Stopped.");
 }
 
+static gboolean
+cost_shown (SpPromptPage *page,
+            const char   *needle)
+{
+  g_autofree char *text = sp_prompt_page_dup_cost_text (page);
+
+  return strstr (text, needle) != NULL;
+}
+
+static void
+test_live_token_count (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint id;
+
+  sp_prompt_page_select_provider (fixture->page, "offline");
+  sp_prompt_page_set_model (fixture->page, "gpt-4o-mini");
+  id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (!timed_out && !cost_shown (fixture->page, "per call"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+
+  /* A model without a price still gets an exact count, and says so. */
+  sp_prompt_page_set_model (fixture->page, "llama3.2");
+  while (!timed_out && !cost_shown (fixture->page, "no price for “llama3.2”"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_assert_true (cost_shown (fixture->page, "tokens"));
+  g_source_remove (id);
+}
+
 static void
 test_empty_story_refused (Fixture       *fixture,
                           gconstpointer  data)
@@ -224,6 +256,7 @@ main (int   argc,
   ADD ("generate-shows-error", test_generate_shows_error);
   ADD ("stop", test_stop);
   ADD ("empty-story-refused", test_empty_story_refused);
+  ADD ("live-token-count", test_live_token_count);
 #undef ADD
 
   {

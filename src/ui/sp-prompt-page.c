@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-prompt-cost.h"
 #include "sp-string-list-editor.h"
 #include "sp-window.h"
 
@@ -30,6 +31,7 @@ struct _SpPromptPage
   SpStringListEditor *artists_editor;
   GtkListBox         *examples_list;
   GtkTextView        *preview_view;
+  GtkLabel           *cost_label;
   AdwComboRow        *provider_row;
   AdwEntryRow        *model_row;
   GtkMenuButton      *models_button;
@@ -47,6 +49,7 @@ struct _SpPromptPage
 
   GCancellable       *generate_cancellable;
   GCancellable       *models_cancellable;
+  GCancellable       *cost_cancellable;
   guint               preview_source;
   guint               save_source;
   gboolean            generating;
@@ -164,6 +167,30 @@ render_messages_text (JsonArray *messages)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static void
+cost_estimated_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SpPromptPage) self = user_data;
+  g_autoptr(SpPromptCost) cost = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *model = NULL;
+
+  cost = sp_prompt_cost_estimate_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->cost_cancellable == NULL)
+    return;
+  if (cost == NULL)
+    {
+      gtk_label_set_text (self->cost_label, error->message);
+      return;
+    }
+  model = dup_model (self);
+  text = sp_prompt_cost_describe (cost, model);
+  gtk_label_set_text (self->cost_label, text);
+}
+
 static gboolean
 update_preview_cb (gpointer user_data)
 {
@@ -171,17 +198,28 @@ update_preview_cb (gpointer user_data)
   g_autofree char *story = dup_buffer_text (self->story_view);
   g_autofree char *model = dup_model (self);
   g_autofree char *text = NULL;
+  g_autofree char *prompt = NULL;
+  g_autoptr(JsonArray) messages = NULL;
 
   self->preview_source = 0;
   if (model != NULL && sp_client_model_is_completion (model))
-    text = sp_template_render_completion (self->template, story);
+    {
+      prompt = sp_template_render_completion (self->template, story);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), prompt, -1);
+    }
   else
     {
-      g_autoptr(JsonArray) messages = sp_template_render_messages (self->template, story);
-
+      messages = sp_template_render_messages (self->template, story);
       text = render_messages_text (messages);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), text, -1);
     }
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), text, -1);
+
+  /* Counting runs in a thread; only the newest count is shown. */
+  g_cancellable_cancel (self->cost_cancellable);
+  g_clear_object (&self->cost_cancellable);
+  self->cost_cancellable = g_cancellable_new ();
+  sp_prompt_cost_estimate_async (model, messages, prompt, self->cost_cancellable,
+                                 cost_estimated_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -781,8 +819,10 @@ sp_prompt_page_dispose (GObject *object)
   g_clear_handle_id (&self->preview_source, g_source_remove);
   g_cancellable_cancel (self->generate_cancellable);
   g_cancellable_cancel (self->models_cancellable);
+  g_cancellable_cancel (self->cost_cancellable);
   g_clear_object (&self->generate_cancellable);
   g_clear_object (&self->models_cancellable);
+  g_clear_object (&self->cost_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_PROMPT_PAGE);
 
@@ -859,6 +899,7 @@ sp_prompt_page_class_init (SpPromptPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpPromptPage, artists_editor);
   gtk_widget_class_bind_template_child (widget_class, SpPromptPage, examples_list);
   gtk_widget_class_bind_template_child (widget_class, SpPromptPage, preview_view);
+  gtk_widget_class_bind_template_child (widget_class, SpPromptPage, cost_label);
   gtk_widget_class_bind_template_child (widget_class, SpPromptPage, provider_row);
   gtk_widget_class_bind_template_child (widget_class, SpPromptPage, model_row);
   gtk_widget_class_bind_template_child (widget_class, SpPromptPage, models_button);
@@ -1022,6 +1063,14 @@ sp_prompt_page_dup_status (SpPromptPage *self)
   g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), NULL);
 
   return g_strdup (gtk_label_get_text (self->status_label));
+}
+
+char *
+sp_prompt_page_dup_cost_text (SpPromptPage *self)
+{
+  g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), NULL);
+
+  return g_strdup (gtk_label_get_text (self->cost_label));
 }
 
 void

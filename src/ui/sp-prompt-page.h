@@ -24,6 +24,7 @@ gboolean    sp_prompt_page_get_generating (SpPromptPage   *self);
 SpTemplate *sp_prompt_page_get_template   (SpPromptPage   *self);
 char       *sp_prompt_page_dup_result     (SpPromptPage   *self);
 char       *sp_prompt_page_dup_status     (SpPromptPage   *self);
+char       *sp_prompt_page_dup_cost_text  (SpPromptPage   *self);
 void        sp_prompt_page_set_story_text (SpPromptPage   *self,
                                            const char     *text);
 void        sp_prompt_page_select_provider (SpPromptPage  *self,
