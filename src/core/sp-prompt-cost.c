@@ -149,7 +149,7 @@ sp_prompt_cost_describe (const SpPromptCost *cost,
   g_return_val_if_fail (cost != NULL, NULL);
 
   g_string_append_printf (text,
-                          ngettext ("%'" G_GSIZE_FORMAT " token", "%'" G_GSIZE_FORMAT " tokens",
+                          ngettext ("%'zu token", "%'zu tokens",
                                     cost->prompt_tokens),
                           cost->prompt_tokens);
   if (cost->encoding_guessed)

@@ -570,7 +570,7 @@ encode_ordinary (const SpTokenizer  *self,
 
           pcre2_get_error_message (rc, message, sizeof message);
           g_set_error (error, SP_ERROR, SP_ERROR_FAILED,
-                       _("Could not split the text into tokens at byte %" G_GSIZE_FORMAT ": %s"),
+                       _("Could not split the text into tokens at byte %zu: %s"),
                        pos, (const char *) message);
           return FALSE;
         }
@@ -738,7 +738,7 @@ encode_text (SpTokenizer       *self,
       if (!(flags & SP_TOKENIZER_REPLACE_INVALID))
         {
           g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
-                       _("The text is not valid UTF-8: byte %" G_GSIZE_FORMAT " is not part of a "
+                       _("The text is not valid UTF-8: byte %zu is not part of a "
                          "character. Save it as UTF-8, or count it with invalid bytes replaced."),
                        invalid_at);
           return FALSE;
@@ -756,7 +756,7 @@ encode_text (SpTokenizer       *self,
           (special = find_special (self, text, n, 0, &at)) != NULL)
         {
           g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
-                       _("The text contains the special token %s at byte %" G_GSIZE_FORMAT ". "
+                       _("The text contains the special token %s at byte %zu. "
                          "Remove it, or count it as ordinary text."),
                        special->text, at);
           return FALSE;
@@ -976,7 +976,7 @@ compile_pattern (SpTokenizer  *self,
 
       pcre2_get_error_message (error_code, message, sizeof message);
       g_set_error (error, SP_ERROR, SP_ERROR_FAILED,
-                   _("Could not prepare the %s tokenizer: %s at offset %" G_GSIZE_FORMAT),
+                   _("Could not prepare the %s tokenizer: %s at offset %zu"),
                    self->info->name, (const char *) message, (gsize) error_offset);
       return FALSE;
     }
@@ -1260,7 +1260,7 @@ sp_tokenizer_decode (SpTokenizer    *self,
       if (ids[i] >= self->info->n_vocab || self->tokens[ids[i]].length == 0)
         {
           g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
-                       _("Token %u at position %" G_GSIZE_FORMAT " is not a token of %s."),
+                       _("Token %u at position %zu is not a token of %s."),
                        ids[i], i, self->info->name);
           return NULL;
         }

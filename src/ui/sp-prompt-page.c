@@ -564,8 +564,8 @@ describe_result (const SpGenerateResult *result)
     {
       g_string_append_c (status, ' ');
       /* Translators: the token counts of one request */
-      g_string_append_printf (status, _("%" G_GINT64_FORMAT " tokens in, %" G_GINT64_FORMAT " out."),
-                              result->prompt_tokens, result->completion_tokens);
+      g_string_append_printf (status, _("%lld tokens in, %lld out."),
+                              (long long) result->prompt_tokens, (long long) result->completion_tokens);
     }
   if (result->attempts > 1)
     {
