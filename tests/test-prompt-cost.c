@@ -28,7 +28,7 @@ test_chat_count_and_price (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  cost = sp_prompt_cost_estimate ("gpt-4o-mini", messages, NULL, &error);
+  cost = sp_prompt_cost_estimate ("gpt-4o-mini", messages, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   /* 3 per message + "user" (1) + "Hello world" (2) + 3 reply priming. */
   g_assert_cmpuint (cost->prompt_tokens, ==, 9);
@@ -47,7 +47,7 @@ test_completion_prompt (void)
   g_autoptr(SpPromptCost) cost = NULL;
   g_autoptr(GError) error = NULL;
 
-  cost = sp_prompt_cost_estimate ("davinci-002", NULL, "Hello world", &error);
+  cost = sp_prompt_cost_estimate ("davinci-002", NULL, "Hello world", NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cost->prompt_tokens, ==, 2);
   g_assert_cmpstr (cost->encoding, ==, "cl100k_base");
@@ -61,7 +61,7 @@ test_unknown_model (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  cost = sp_prompt_cost_estimate ("llama3.2", messages, NULL, &error);
+  cost = sp_prompt_cost_estimate ("llama3.2", messages, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (cost->encoding_guessed);
   g_assert_false (cost->priced);
@@ -90,12 +90,19 @@ test_async (void)
   g_autoptr(SpPromptCost) expected = NULL;
   SpPromptCost *cost = NULL;
 
-  sp_prompt_cost_estimate_async ("gpt-4o", messages, NULL, NULL, estimated_cb, &cost);
+  const char *completions[] = { "Hello world", "Hello world, again", NULL };
+
+  sp_prompt_cost_estimate_async ("gpt-4o", messages, NULL, "Hello world", completions,
+                                 NULL, estimated_cb, &cost);
   while (cost == NULL)
     g_main_context_iteration (NULL, TRUE);
-  expected = sp_prompt_cost_estimate ("gpt-4o", messages, NULL, NULL);
+  expected = sp_prompt_cost_estimate ("gpt-4o", messages, NULL, NULL, NULL, NULL);
   g_assert_cmpuint (cost->prompt_tokens, ==, expected->prompt_tokens);
   g_assert_cmpuint (cost->prompt_tokens, >, 100);
+  /* One user message: 3 + "user" 1 + 2 + 3 priming. */
+  g_assert_cmpuint (cost->short_prompt_tokens, ==, 9);
+  /* "Hello world" 2 and "Hello world, again" 4: a mean of 3. */
+  g_assert_cmpuint (cost->completion_tokens, ==, 3);
   sp_prompt_cost_free (cost);
 }
 

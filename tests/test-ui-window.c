@@ -7,6 +7,7 @@
 
 #include "sp-application.h"
 #include "sp-fake-server.h"
+#include "sp-pricing-window.h"
 #include "sp-prompt-page.h"
 #include "sp-window.h"
 
@@ -215,6 +216,50 @@ test_live_token_count (Fixture       *fixture,
   g_source_remove (id);
 }
 
+static SpPricingWindow *
+find_pricing_window (void)
+{
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SP_IS_PRICING_WINDOW (window))
+        return SP_PRICING_WINDOW (window);
+    }
+  return NULL;
+}
+
+static void
+test_pricing_prefilled (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  gboolean timed_out = FALSE;
+  SpPricingWindow *pricing;
+  g_autofree char *training = NULL;
+  guint id;
+
+  sp_prompt_page_set_model (fixture->page, "gpt-4o-mini");
+  id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (!timed_out && !cost_shown (fixture->page, "per call"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "pricing", NULL);
+  pricing = find_pricing_window ();
+  g_assert_nonnull (pricing);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (pricing)) == GTK_WINDOW (fixture->window));
+  g_assert_null (sp_pricing_window_dup_error_text (pricing));
+  training = sp_pricing_window_dup_training_cost_text (pricing);
+  /* 250 examples of the built-in template at $3 per 1M training tokens,
+   * automatic epochs (3): some dollars, never zero. */
+  g_assert_true (g_str_has_prefix (training, "$"));
+  g_assert_cmpstr (training, !=, "$0.00");
+  gtk_window_destroy (GTK_WINDOW (pricing));
+}
+
 static void
 test_empty_story_refused (Fixture       *fixture,
                           gconstpointer  data)
@@ -257,6 +302,7 @@ main (int   argc,
   ADD ("stop", test_stop);
   ADD ("empty-story-refused", test_empty_story_refused);
   ADD ("live-token-count", test_live_token_count);
+  ADD ("pricing-prefilled", test_pricing_prefilled);
 #undef ADD
 
   {

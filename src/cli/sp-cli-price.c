@@ -42,30 +42,6 @@ price_options_clear (PriceOptions *options)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PriceOptions, price_options_clear)
 
 /* "$45.00" for dollars, "45.00 EUR" for any other currency. */
-static char *
-format_amount (SpPriceSheet *sheet,
-               SpMoney       amount,
-               guint         max_decimals)
-{
-  g_autofree char *number = sp_money_format (amount, 2, max_decimals);
-  const char *currency = sp_price_sheet_get_currency (sheet);
-
-  if (g_str_equal (currency, "USD"))
-    return g_strdup_printf ("$%s", number);
-  return g_strdup_printf ("%s %s", number, currency);
-}
-
-static char *
-format_unit_price (SpPriceSheet *sheet,
-                   SpMoney       price)
-{
-  guint per_tokens = sp_price_sheet_get_per_tokens (sheet);
-  g_autofree char *amount = format_amount (sheet, price * per_tokens, 12);
-
-  /* Translators: a price such as "$0.03 per 1K tokens". */
-  return g_strdup_printf (_("%s per %s tokens"), amount, per_tokens == 1000 ? "1K" : "1M");
-}
-
 static gboolean
 parse_epochs (const char *text,
               guint      *epochs)
@@ -296,12 +272,12 @@ print_words (SpPriceSheet         *sheet,
              const SpCostInput    *input,
              const SpCostEstimate *estimate)
 {
-  g_autofree char *training_price = format_unit_price (sheet, tuned_price->training);
-  g_autofree char *training = format_amount (sheet, estimate->training, 2);
-  g_autofree char *base_per_call = format_amount (sheet, estimate->base_per_call, 8);
-  g_autofree char *tuned_per_call = format_amount (sheet, estimate->tuned_per_call, 8);
-  g_autofree char *base_total = format_amount (sheet, estimate->base_total, 2);
-  g_autofree char *tuned_total = format_amount (sheet, estimate->tuned_total, 2);
+  g_autofree char *training_price = sp_price_sheet_format_unit_price (sheet, tuned_price->training);
+  g_autofree char *training = sp_price_sheet_format_amount (sheet, estimate->training, 2);
+  g_autofree char *base_per_call = sp_price_sheet_format_amount (sheet, estimate->base_per_call, 8);
+  g_autofree char *tuned_per_call = sp_price_sheet_format_amount (sheet, estimate->tuned_per_call, 8);
+  g_autofree char *base_total = sp_price_sheet_format_amount (sheet, estimate->base_total, 2);
+  g_autofree char *tuned_total = sp_price_sheet_format_amount (sheet, estimate->tuned_total, 2);
   g_autofree char *training_tokens = format_count (input->training_tokens);
   g_autofree char *base_prompt = format_count (input->base_prompt_tokens);
   g_autofree char *base_completion = format_count (input->base_completion_tokens);

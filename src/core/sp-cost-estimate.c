@@ -320,3 +320,15 @@ sp_cost_estimate_plot (const SpCostEstimate *estimate,
     }
   return points;
 }
+
+char *
+sp_money_format_currency (SpMoney     amount,
+                          const char *currency,
+                          guint       max_decimals)
+{
+  g_autofree char *number = sp_money_format (amount, 2, max_decimals);
+
+  if (currency == NULL || g_str_equal (currency, "USD"))
+    return g_strdup_printf ("$%s", number);
+  return g_strdup_printf ("%s %s", number, currency);
+}

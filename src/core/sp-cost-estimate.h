@@ -70,6 +70,10 @@ char    *sp_money_format          (SpMoney  amount,
                                    guint    min_decimals,
                                    guint    max_decimals);
 double   sp_money_to_double       (SpMoney  amount);
+/* "$45.00" for USD (or a NULL currency), "45.00 EUR" otherwise. */
+char    *sp_money_format_currency (SpMoney     amount,
+                                   const char *currency,
+                                   guint       max_decimals);
 
 /* What the pricing calculator asks. The base option calls a base model
  * with the full few-shot prompt; the fine-tuned option calls the

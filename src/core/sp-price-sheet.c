@@ -1181,3 +1181,28 @@ sp_price_sheet_save (SpPriceSheet  *self,
   path = g_build_filename (dir, basename, NULL);
   return sp_price_sheet_save_to_file (self, path, error);
 }
+
+char *
+sp_price_sheet_format_amount (SpPriceSheet *self,
+                              SpMoney       amount,
+                              guint         max_decimals)
+{
+  g_return_val_if_fail (SP_IS_PRICE_SHEET (self), NULL);
+
+  return sp_money_format_currency (amount, sp_price_sheet_get_currency (self), max_decimals);
+}
+
+char *
+sp_price_sheet_format_unit_price (SpPriceSheet *self,
+                                  SpMoney       price)
+{
+  guint per_tokens;
+  g_autofree char *amount = NULL;
+
+  g_return_val_if_fail (SP_IS_PRICE_SHEET (self), NULL);
+
+  per_tokens = sp_price_sheet_get_per_tokens (self);
+  amount = sp_price_sheet_format_amount (self, price * per_tokens, 12);
+  /* Translators: a price such as "$0.03 per 1K tokens". */
+  return g_strdup_printf (_("%s per %s tokens"), amount, per_tokens == 1000 ? "1K" : "1M");
+}

@@ -93,6 +93,13 @@ gboolean      sp_price_sheet_get_usage_price   (SpPriceSheet  *self,
                                                 SpMoney       *input_price,
                                                 SpMoney       *output_price,
                                                 GError       **error);
+/* An amount in the sheet's currency: "$45.00", "45.00 EUR". */
+char         *sp_price_sheet_format_amount     (SpPriceSheet  *self,
+                                                SpMoney        amount,
+                                                guint          max_decimals);
+/* A per-token price in the sheet's unit: "$0.03 per 1K tokens". */
+char         *sp_price_sheet_format_unit_price (SpPriceSheet  *self,
+                                                SpMoney        price);
 /* The cost of a request from the API's usage figures. */
 gboolean      sp_price_sheet_cost_of_usage     (SpPriceSheet  *self,
                                                 const char    *model,

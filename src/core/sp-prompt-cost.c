@@ -17,6 +17,8 @@ typedef struct
   char      *model;
   JsonArray *messages;
   char      *prompt;
+  char      *short_prompt;
+  GStrv      completions;
 } Request;
 
 static void
@@ -25,6 +27,8 @@ request_free (Request *request)
   g_free (request->model);
   g_clear_pointer (&request->messages, json_array_unref);
   g_free (request->prompt);
+  g_free (request->short_prompt);
+  g_strfreev (request->completions);
   g_free (request);
 }
 
@@ -62,11 +66,56 @@ price_prompt (SpPromptCost *cost,
                                                &cost->input_cost, NULL);
 }
 
+static gboolean
+count_short_prompt (SpTokenizer  *tokenizer,
+                    const char   *short_prompt,
+                    gboolean      as_chat,
+                    gsize        *n_tokens,
+                    GError      **error)
+{
+  g_autoptr(JsonArray) messages = NULL;
+  JsonObject *message;
+
+  if (!as_chat)
+    return sp_tokenizer_count (tokenizer, short_prompt, -1, SP_TOKENIZER_REPLACE_INVALID,
+                               n_tokens, error);
+  messages = json_array_new ();
+  message = json_object_new ();
+  json_object_set_string_member (message, "role", "user");
+  json_object_set_string_member (message, "content", short_prompt);
+  json_array_add_object_element (messages, message);
+  return sp_tokenizer_count_chat (tokenizer, messages, n_tokens, error);
+}
+
+static gboolean
+count_mean_completion (SpTokenizer         *tokenizer,
+                       const char * const  *completions,
+                       gsize               *n_tokens,
+                       GError             **error)
+{
+  gsize total = 0;
+  guint n = 0;
+
+  for (; completions[n] != NULL; n++)
+    {
+      gsize count;
+
+      if (!sp_tokenizer_count (tokenizer, completions[n], -1, SP_TOKENIZER_REPLACE_INVALID,
+                               &count, error))
+        return FALSE;
+      total += count;
+    }
+  *n_tokens = n > 0 ? (total + n / 2) / n : 0;
+  return TRUE;
+}
+
 SpPromptCost *
-sp_prompt_cost_estimate (const char  *model,
-                         JsonArray   *messages,
-                         const char  *prompt,
-                         GError     **error)
+sp_prompt_cost_estimate (const char          *model,
+                         JsonArray           *messages,
+                         const char          *prompt,
+                         const char          *short_prompt,
+                         const char * const  *completions,
+                         GError             **error)
 {
   g_autoptr(SpPromptCost) cost = g_new0 (SpPromptCost, 1);
   SpTokenizer *tokenizer;
@@ -85,6 +134,12 @@ sp_prompt_cost_estimate (const char  *model,
                              &cost->prompt_tokens, error);
   if (!ok)
     return NULL;
+  if (short_prompt != NULL &&
+      !count_short_prompt (tokenizer, short_prompt, messages != NULL, &cost->short_prompt_tokens, error))
+    return NULL;
+  if (completions != NULL &&
+      !count_mean_completion (tokenizer, completions, &cost->completion_tokens, error))
+    return NULL;
   cost->input_cost = SP_MONEY_UNKNOWN;
   price_prompt (cost, model);
   return g_steal_pointer (&cost);
@@ -100,7 +155,9 @@ estimate_thread (GTask        *task,
   GError *error = NULL;
   SpPromptCost *cost;
 
-  cost = sp_prompt_cost_estimate (request->model, request->messages, request->prompt, &error);
+  cost = sp_prompt_cost_estimate (request->model, request->messages, request->prompt,
+                                  request->short_prompt,
+                                  (const char * const *) request->completions, &error);
   if (cost == NULL)
     g_task_return_error (task, error);
   else
@@ -111,6 +168,8 @@ void
 sp_prompt_cost_estimate_async (const char          *model,
                                JsonArray           *messages,
                                const char          *prompt,
+                               const char          *short_prompt,
+                               const char * const  *completions,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
@@ -124,6 +183,8 @@ sp_prompt_cost_estimate_async (const char          *model,
   request->model = g_strdup (model);
   request->messages = messages ? json_array_ref (messages) : NULL;
   request->prompt = g_strdup (prompt);
+  request->short_prompt = g_strdup (short_prompt);
+  request->completions = g_strdupv ((char **) completions);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_prompt_cost_estimate_async);

@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "sp-preferences-window.h"
+#include "sp-pricing-window.h"
+#include "sp-prompt-page.h"
 #include "sp-window.h"
 
 struct _SpApplication
@@ -91,10 +93,30 @@ sp_application_about_action (GSimpleAction *action,
                          NULL);
 }
 
+static void
+sp_application_pricing_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  SpApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  SpPricingWindow *window;
+
+  if (SP_IS_WINDOW (parent))
+    {
+      sp_prompt_page_show_pricing (SP_PROMPT_PAGE (sp_window_get_prompt_page (SP_WINDOW (parent))));
+      return;
+    }
+  window = sp_pricing_window_new ();
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", sp_application_quit_action },
   { "preferences", sp_application_preferences_action },
   { "about", sp_application_about_action },
+  { "pricing", sp_application_pricing_action },
 };
 
 static void

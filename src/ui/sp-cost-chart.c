@@ -11,6 +11,7 @@
 
 #define PADDING        12.0
 #define GAP            6.0
+#define SWATCH_WIDTH   20.0
 #define N_PLOT_POINTS  64
 #define MIN_WIDTH      320
 #define MIN_HEIGHT     220
@@ -41,6 +42,7 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   GdkRGBA fg;
+  GdkRGBA bg;
   GdkRGBA base;
   GdkRGBA tuned;
 } Palette;
@@ -78,18 +80,6 @@ format_tick_amount (SpCostChart *self,
   return g_strdup_printf ("%s %s", number, self->currency);
 }
 
-static char *
-format_amount (SpCostChart *self,
-               SpMoney      amount,
-               guint        max_decimals)
-{
-  g_autofree char *number = sp_money_format (amount, 2, max_decimals);
-
-  if (self->currency == NULL || g_str_equal (self->currency, "USD"))
-    return g_strdup_printf ("$%s", number);
-  return g_strdup_printf ("%s %s", number, self->currency);
-}
-
 /* A step of 1, 2 or 5 × 10ⁿ that cuts @range into about @n_ticks parts. */
 static double
 nice_step (double range,
@@ -108,8 +98,8 @@ nice_step (double range,
   return 10 * magnitude;
 }
 
-static void
-update_summary (SpCostChart *self)
+static char *
+describe_estimate (SpCostChart *self)
 {
   g_autofree char *calls = NULL;
   g_autofree char *training = NULL;
@@ -117,17 +107,13 @@ update_summary (SpCostChart *self)
   g_autofree char *tuned = NULL;
   g_autofree char *outcome = NULL;
 
-  g_clear_pointer (&self->summary, g_free);
   if (!self->has_estimate)
-    {
-      self->summary = g_strdup (_("No estimate to plot."));
-      goto out;
-    }
+    return g_strdup (_("No estimate to plot."));
 
   calls = format_count ((double) sp_cost_estimate_get_plot_range (&self->estimate));
-  training = format_amount (self, self->estimate.training, 2);
-  base = format_amount (self, self->estimate.base_per_call, 8);
-  tuned = format_amount (self, self->estimate.tuned_per_call, 8);
+  training = sp_money_format_currency (self->estimate.training, self->currency, 2);
+  base = sp_money_format_currency (self->estimate.base_per_call, self->currency, 8);
+  tuned = sp_money_format_currency (self->estimate.tuned_per_call, self->currency, 8);
   if (self->estimate.break_even_calls == SP_COST_NEVER)
     outcome = g_strdup (_("The fine-tuned model never becomes cheaper."));
   else
@@ -136,10 +122,20 @@ update_summary (SpCostChart *self)
 
       outcome = g_strdup_printf (_("Fine-tuning pays after %s calls."), break_even);
     }
-  self->summary = g_strdup_printf (_("Cumulative cost of up to %s calls. The base model with the full prompt costs %s a call. The fine-tuned model with the short prompt starts at %s of training and costs %s a call. %s"),
-                                   calls, base, training, tuned, outcome);
+  return g_strdup_printf (_("Cumulative cost of up to %s calls. The base model with the full prompt costs %s a call. The fine-tuned model with the short prompt starts at %s of training and costs %s a call. %s"),
+                          calls, base, training, tuned, outcome);
+}
 
-out:
+static void
+update_summary (SpCostChart *self)
+{
+  g_autofree char *summary = describe_estimate (self);
+
+  if (g_strcmp0 (summary, self->summary) == 0)
+    return;
+
+  g_free (self->summary);
+  self->summary = g_steal_pointer (&summary);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->summary,
                                   -1);
@@ -165,11 +161,13 @@ get_palette (SpCostChart *self,
   dark = 0.2126 * palette->fg.red + 0.7152 * palette->fg.green + 0.0722 * palette->fg.blue > 0.5;
   if (dark)
     {
+      gdk_rgba_parse (&palette->bg, "#1e1e1e");
       gdk_rgba_parse (&palette->base, "#62a0ea");
       gdk_rgba_parse (&palette->tuned, "#ffa348");
     }
   else
     {
+      gdk_rgba_parse (&palette->bg, "#ffffff");
       gdk_rgba_parse (&palette->base, "#1c71d8");
       gdk_rgba_parse (&palette->tuned, "#c64600");
     }
@@ -248,13 +246,58 @@ widest_cost_tick (SpCostChart *self,
   return widest;
 }
 
+/* Lays the legend out from (@x, PADDING) in @width: its items side by
+ * side, or one under the other when they do not fit. Draws it when @cr is
+ * not NULL. Returns its height. */
 static double
-legend_height (SpCostChart *self)
+layout_legend (SpCostChart   *self,
+               cairo_t       *cr,
+               const Palette *palette,
+               double         x,
+               double         width)
 {
-  int width, height;
+  const char *texts[] = {
+    _("Base model, full prompt"),
+    _("Fine-tuned model, short prompt"),
+  };
+  double item_widths[G_N_ELEMENTS (texts)];
+  double total = 0;
+  double y = PADDING;
+  double item_x = x;
+  int line_height = 0;
 
-  text_size (self, "Ag", &width, &height);
-  return height;
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      int text_width;
+
+      text_size (self, texts[i], &text_width, &line_height);
+      item_widths[i] = SWATCH_WIDTH + GAP + text_width;
+      total += item_widths[i] + (i > 0 ? 4 * GAP : 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      if (i > 0 && total > width)
+        {
+          item_x = x;
+          y += line_height + GAP / 2;
+        }
+      if (cr != NULL)
+        {
+          const GdkRGBA *color = i == 0 ? &palette->base : &palette->tuned;
+
+          set_color (cr, color, 1);
+          cairo_set_line_width (cr, 3);
+          cairo_new_path (cr);
+          cairo_move_to (cr, item_x, y + line_height / 2.0);
+          cairo_line_to (cr, item_x + SWATCH_WIDTH, y + line_height / 2.0);
+          cairo_stroke (cr);
+          set_color (cr, &palette->fg, 0.85);
+          show_text (self, cr, texts[i], item_x + SWATCH_WIDTH + GAP, y, 0, 0, FALSE);
+        }
+      item_x += item_widths[i] + 4 * GAP;
+    }
+  return y + line_height - PADDING;
 }
 
 static void
@@ -286,10 +329,12 @@ compute_frame (SpCostChart *self,
   /* Room on the left for the turned axis title and the amounts. */
   frame->left = PADDING + line_height + GAP + widest_cost_tick (self, frame) + GAP;
   frame->right = width - PADDING - calls_width / 2.0;
-  frame->top = PADDING + legend_height (self) + 2 * GAP + line_height / 2.0;
+  frame->top = PADDING + layout_legend (self, NULL, NULL, frame->left, frame->right - frame->left) +
+               2 * GAP + line_height / 2.0;
   frame->bottom = height - PADDING - line_height - GAP - calls_height - GAP;
   frame->calls_step = nice_step (frame->max_calls,
                                  MAX (2, (int) ((frame->right - frame->left) / (calls_width + 32))));
+  frame->max_calls = ceil (frame->max_calls / frame->calls_step - 1e-9) * frame->calls_step;
 }
 
 static double
@@ -366,6 +411,7 @@ draw_series (cairo_t       *cr,
   set_color (cr, color, 1);
   cairo_set_line_width (cr, 2.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_new_path (cr);
   for (guint i = 0; i < points->len; i++)
     {
       const SpCostPoint *point = &g_array_index (points, SpCostPoint, i);
@@ -375,39 +421,50 @@ draw_series (cairo_t       *cr,
   cairo_stroke (cr);
 }
 
+/* A backdrop of the view's background under a label, so that a line
+ * passing behind it does not cross the text. */
 static void
-draw_legend_item (SpCostChart   *self,
-                  cairo_t       *cr,
-                  double        *x,
-                  double         y,
-                  const char    *text,
-                  const GdkRGBA *color,
-                  const Palette *palette)
+fill_backdrop (cairo_t       *cr,
+               const Palette *palette,
+               double         x,
+               double         y,
+               double         width,
+               double         height)
 {
-  int width, height;
-
-  text_size (self, text, &width, &height);
-  set_color (cr, color, 1);
-  cairo_set_line_width (cr, 3);
-  cairo_move_to (cr, *x, y + height / 2.0);
-  cairo_line_to (cr, *x + 20, y + height / 2.0);
-  cairo_stroke (cr);
-  set_color (cr, &palette->fg, 0.85);
-  show_text (self, cr, text, *x + 20 + GAP, y, 0, 0, FALSE);
-  *x += 20 + GAP + width + 3 * GAP;
+  set_color (cr, &palette->bg, 0.85);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, x - GAP / 2, y - GAP / 2, width + GAP, height + GAP);
+  cairo_fill (cr);
 }
 
 static void
-draw_legend (SpCostChart   *self,
-             cairo_t       *cr,
-             const Frame   *frame,
-             const Palette *palette)
+show_break_even_label (SpCostChart   *self,
+                       cairo_t       *cr,
+                       const Frame   *frame,
+                       const Palette *palette,
+                       double         x,
+                       double         y)
 {
-  double x = frame->left;
+  g_autofree char *count = format_count ((double) self->estimate.break_even_calls);
+  g_autofree char *calls = g_strdup_printf (ngettext ("%s call", "%s calls",
+                                                      (gulong) self->estimate.break_even_calls),
+                                            count);
+  const char *title = _("Break-even");
+  int title_width, title_height;
+  int calls_width, calls_height;
+  double width;
+  double label_x;
+  double label_y;
 
-  draw_legend_item (self, cr, &x, PADDING, _("Base model, full prompt"), &palette->base, palette);
-  draw_legend_item (self, cr, &x, PADDING, _("Fine-tuned model, short prompt, training included"),
-                    &palette->tuned, palette);
+  text_size (self, title, &title_width, &title_height);
+  text_size (self, calls, &calls_width, &calls_height);
+  width = MAX (title_width, calls_width);
+  label_x = MIN (x + 2 * GAP, frame->right - width);
+  label_y = MIN (y + GAP, frame->bottom - GAP - title_height - calls_height);
+  fill_backdrop (cr, palette, label_x, label_y, width, title_height + calls_height);
+  set_color (cr, &palette->fg, 1);
+  show_text (self, cr, title, label_x, label_y, 0, 0, TRUE);
+  show_text (self, cr, calls, label_x, label_y + title_height, 0, 0, FALSE);
 }
 
 static void
@@ -421,11 +478,6 @@ draw_break_even (SpCostChart   *self,
                 calls * sp_money_to_double (self->estimate.tuned_per_call);
   double x = x_of (frame, calls);
   double y = y_of (frame, cost);
-  g_autofree char *count = format_count (calls);
-  g_autofree char *text = g_strdup_printf (_("Break-even: %s calls"), count);
-  int width, height;
-  double label_x;
-
   const double dashes[] = { 4, 4 };
 
   set_color (cr, &palette->fg, 0.6);
@@ -437,14 +489,13 @@ draw_break_even (SpCostChart   *self,
   cairo_set_dash (cr, NULL, 0, 0);
 
   set_color (cr, &palette->fg, 1);
+  cairo_new_path (cr);
   cairo_arc (cr, x, y, 5.5, 0, 2 * G_PI);
   cairo_fill (cr);
 
-  /* The label sits above and to the left of the point, where both lines
-   * are below it, unless that leaves the plot. */
-  text_size (self, text, &width, &height);
-  label_x = CLAMP (x - GAP, frame->left + width + GAP, frame->right);
-  show_text (self, cr, text, label_x, MAX (y - 2 * GAP, frame->top + height), 1, 1, TRUE);
+  /* The label sits below and to the right of the point, where both lines
+   * are above it, unless that leaves the plot. */
+  show_break_even_label (self, cr, frame, palette, x, y);
 }
 
 static void
@@ -453,9 +504,13 @@ draw_never (SpCostChart   *self,
             const Frame   *frame,
             const Palette *palette)
 {
+  const char *text = _("No break-even: a fine-tuned call does not cost less");
+  int width, height;
+
+  text_size (self, text, &width, &height);
+  fill_backdrop (cr, palette, frame->left + 2 * GAP, frame->top + GAP, width, height);
   set_color (cr, &palette->fg, 0.85);
-  show_text (self, cr, _("No break-even: a fine-tuned call does not cost less"),
-             frame->left + 2 * GAP, frame->top + GAP, 0, 0, TRUE);
+  show_text (self, cr, text, frame->left + 2 * GAP, frame->top + GAP, 0, 0, TRUE);
 }
 
 static void
@@ -480,7 +535,7 @@ draw_chart (SpCostChart *self,
   if (frame.right - frame.left < 40 || frame.bottom - frame.top < 40)
     return;
 
-  draw_legend (self, cr, &frame, &palette);
+  layout_legend (self, cr, &palette, frame.left, frame.right - frame.left);
   draw_axes (self, cr, &frame, &palette, height);
 
   points = sp_cost_estimate_plot (&self->estimate, (guint64) frame.max_calls, N_PLOT_POINTS);

@@ -8,7 +8,8 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
-#define MAX_EPOCHS 25
+#define MAX_EPOCHS    25
+#define DEFAULT_CALLS 1000
 
 struct _SpPricingWindow
 {
@@ -33,7 +34,6 @@ struct _SpPricingWindow
   GtkSwitch         *batch_switch;
   GtkLabel          *verdict_label;
   GtkLabel          *error_label;
-  AdwPreferencesGroup *results_group;
   AdwActionRow      *training_row;
   GtkLabel          *training_cost_label;
   AdwActionRow      *base_row;
@@ -61,30 +61,6 @@ G_DEFINE_FINAL_TYPE (SpPricingWindow, sp_pricing_window, ADW_TYPE_WINDOW)
 /* Formatting */
 
 /* "$45.00" for dollars, "45.00 EUR" for any other currency. */
-static char *
-format_amount (SpPriceSheet *sheet,
-               SpMoney       amount,
-               guint         max_decimals)
-{
-  g_autofree char *number = sp_money_format (amount, 2, max_decimals);
-  const char *currency = sp_price_sheet_get_currency (sheet);
-
-  if (g_str_equal (currency, "USD"))
-    return g_strdup_printf ("$%s", number);
-  return g_strdup_printf ("%s %s", number, currency);
-}
-
-static char *
-format_unit_price (SpPriceSheet *sheet,
-                   SpMoney       price)
-{
-  guint per_tokens = sp_price_sheet_get_per_tokens (sheet);
-  g_autofree char *amount = format_amount (sheet, price * per_tokens, 12);
-
-  /* Translators: a price such as "$0.03 per 1K tokens". */
-  return g_strdup_printf (_("%s per %s tokens"), amount, per_tokens == 1000 ? "1K" : "1M");
-}
-
 static char *
 format_count (guint64 count)
 {
@@ -301,9 +277,9 @@ show_training (SpPricingWindow      *self,
                const SpCostInput    *input,
                const SpCostEstimate *estimate)
 {
-  g_autofree char *cost = format_amount (self->sheet, estimate->training, 2);
+  g_autofree char *cost = sp_price_sheet_format_amount (self->sheet, estimate->training, 2);
   g_autofree char *tokens = format_count (input->training_tokens);
-  g_autofree char *price = format_unit_price (self->sheet, tuned_price->training);
+  g_autofree char *price = sp_price_sheet_format_unit_price (self->sheet, tuned_price->training);
   g_autofree char *subtitle = NULL;
 
   subtitle = g_strdup_printf (ngettext ("%s tokens × %u epoch at %s",
@@ -321,10 +297,10 @@ show_calls (SpPricingWindow      *self,
             const SpCostInput    *input,
             const SpCostEstimate *estimate)
 {
-  g_autofree char *base = format_amount (self->sheet, estimate->base_per_call, 8);
-  g_autofree char *tuned = format_amount (self->sheet, estimate->tuned_per_call, 8);
-  g_autofree char *base_total = format_amount (self->sheet, estimate->base_total, 2);
-  g_autofree char *tuned_total = format_amount (self->sheet, estimate->tuned_total, 2);
+  g_autofree char *base = sp_price_sheet_format_amount (self->sheet, estimate->base_per_call, 8);
+  g_autofree char *tuned = sp_price_sheet_format_amount (self->sheet, estimate->tuned_per_call, 8);
+  g_autofree char *base_total = sp_price_sheet_format_amount (self->sheet, estimate->base_total, 2);
+  g_autofree char *tuned_total = sp_price_sheet_format_amount (self->sheet, estimate->tuned_total, 2);
   g_autofree char *calls = format_count (input->calls);
   g_autofree char *base_prompt = format_count (input->base_prompt_tokens);
   g_autofree char *base_completion = format_count (input->base_completion_tokens);
@@ -574,7 +550,6 @@ sp_pricing_window_class_init (SpPricingWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, batch_switch);
   gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, error_label);
-  gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, results_group);
   gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, training_row);
   gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, training_cost_label);
   gtk_widget_class_bind_template_child (widget_class, SpPricingWindow, base_row);
@@ -606,6 +581,7 @@ sp_pricing_window_init (SpPricingWindow *self)
   adw_combo_row_set_model (self->model_row, G_LIST_MODEL (self->models));
   adw_combo_row_set_model (self->base_model_row, G_LIST_MODEL (self->base_models));
   fill_epochs (self);
+  gtk_spin_button_set_value (self->calls_spin, DEFAULT_CALLS);
 
   sheet_name = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
                                             G_CALLBACK (sheet_display_name), NULL, NULL);

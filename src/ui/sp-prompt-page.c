@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-pricing-window.h"
 #include "sp-prompt-cost.h"
 #include "sp-string-list-editor.h"
 #include "sp-window.h"
@@ -14,6 +15,7 @@
 #define SAVE_DELAY_MS    800
 #define PREVIEW_DELAY_MS 120
 #define MAX_MENU_MODELS  200
+#define DEFAULT_TRAINING_EXAMPLES 250
 
 struct _SpPromptPage
 {
@@ -50,6 +52,7 @@ struct _SpPromptPage
   GCancellable       *generate_cancellable;
   GCancellable       *models_cancellable;
   GCancellable       *cost_cancellable;
+  SpPromptCost       *last_cost;
   guint               preview_source;
   guint               save_source;
   gboolean            generating;
@@ -189,6 +192,42 @@ cost_estimated_cb (GObject      *object,
   model = dup_model (self);
   text = sp_prompt_cost_describe (cost, model);
   gtk_label_set_text (self->cost_label, text);
+  g_clear_pointer (&self->last_cost, sp_prompt_cost_free);
+  self->last_cost = g_steal_pointer (&cost);
+}
+
+/* The subject of the short prompt: the story's first words. */
+static char *
+story_subject (const char *story)
+{
+  g_auto(GStrv) words = g_strsplit_set (story, " \t\n\r", -1);
+  g_autoptr(GString) subject = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; words[i] != NULL && n < 6; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (n++ > 0)
+        g_string_append_c (subject, ' ');
+      g_string_append (subject, words[i]);
+    }
+  return g_string_free (g_steal_pointer (&subject), FALSE);
+}
+
+static GStrv
+dup_example_prompts (SpTemplate *template)
+{
+  GListModel *examples = sp_template_get_examples (template);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (examples); i++)
+    {
+      g_autoptr(SpTemplateExample) example = g_list_model_get_item (examples, i);
+
+      g_strv_builder_add (builder, sp_template_example_get_prompt (example));
+    }
+  return g_strv_builder_end (builder);
 }
 
 static gboolean
@@ -218,8 +257,15 @@ update_preview_cb (gpointer user_data)
   g_cancellable_cancel (self->cost_cancellable);
   g_clear_object (&self->cost_cancellable);
   self->cost_cancellable = g_cancellable_new ();
-  sp_prompt_cost_estimate_async (model, messages, prompt, self->cost_cancellable,
-                                 cost_estimated_cb, g_object_ref (self));
+  {
+    g_autofree char *subject = story_subject (story);
+    g_autofree char *short_prompt = sp_template_render_short (self->template, subject);
+    g_auto(GStrv) completions = dup_example_prompts (self->template);
+
+    sp_prompt_cost_estimate_async (model, messages, prompt, short_prompt,
+                                   (const char * const *) completions,
+                                   self->cost_cancellable, cost_estimated_cb, g_object_ref (self));
+  }
   return G_SOURCE_REMOVE;
 }
 
@@ -1071,6 +1117,37 @@ sp_prompt_page_dup_cost_text (SpPromptPage *self)
   g_return_val_if_fail (SP_IS_PROMPT_PAGE (self), NULL);
 
   return g_strdup (gtk_label_get_text (self->cost_label));
+}
+
+/**
+ * sp_prompt_page_show_pricing:
+ *
+ * Opens the pricing calculator prefilled from the template: the exact
+ * tokens of the full and the short prompt, the mean length of the worked
+ * examples' prompts, and, while there is no dataset yet, a training set of
+ * 250 examples of this size, as in the original experiment.
+ */
+void
+sp_prompt_page_show_pricing (SpPromptPage *self)
+{
+  SpPricingWindow *window;
+  g_autofree char *model = NULL;
+
+  g_return_if_fail (SP_IS_PROMPT_PAGE (self));
+
+  window = sp_pricing_window_new ();
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  model = dup_model (self);
+  if (self->last_cost != NULL && model != NULL)
+    {
+      const SpPromptCost *cost = self->last_cost;
+      guint64 per_example = cost->prompt_tokens + cost->completion_tokens;
+
+      sp_pricing_window_prefill (window, model, cost->prompt_tokens, cost->short_prompt_tokens,
+                                 cost->completion_tokens, per_example * DEFAULT_TRAINING_EXAMPLES,
+                                 DEFAULT_TRAINING_EXAMPLES);
+    }
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 void

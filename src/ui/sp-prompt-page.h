@@ -20,6 +20,7 @@ void        sp_prompt_page_setup          (SpPromptPage   *self,
                                            SpSecrets      *secrets,
                                            GSettings      *settings);
 void        sp_prompt_page_save_state     (SpPromptPage   *self);
+void        sp_prompt_page_show_pricing   (SpPromptPage   *self);
 gboolean    sp_prompt_page_get_generating (SpPromptPage   *self);
 SpTemplate *sp_prompt_page_get_template   (SpPromptPage   *self);
 char       *sp_prompt_page_dup_result     (SpPromptPage   *self);
