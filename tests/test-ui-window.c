@@ -219,7 +219,7 @@ test_live_token_count (Fixture       *fixture,
 static SpPricingWindow *
 find_pricing_window (void)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
