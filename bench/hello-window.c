@@ -10,6 +10,8 @@ activate_cb (GApplication *app)
   GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
   GtkWidget *button = gtk_button_new_with_label ("Generate");
 
+  gtk_window_set_title (GTK_WINDOW (window), "Starprompt");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), button);
   gtk_window_present (GTK_WINDOW (window));
 }
