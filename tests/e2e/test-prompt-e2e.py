@@ -176,8 +176,15 @@ def main():
         wait_for("the typed story", lambda: text_of(story).strip() == STORY, timeout=20)
         log("typed the story")
 
-        click(generate)
-        log("pressed Generate")
+        if base_url:
+            # With the keyboard this time: Ctrl+Return while typing the story.
+            Atspi.generate_keyboard_event(37, None, Atspi.KeySynthType.PRESS)    # Control_L
+            Atspi.generate_keyboard_event(36, None, Atspi.KeySynthType.PRESSRELEASE)  # Return
+            Atspi.generate_keyboard_event(37, None, Atspi.KeySynthType.RELEASE)
+            log("pressed Ctrl+Return")
+        else:
+            click(generate)
+            log("pressed Generate")
 
         def find_status(node, depth=0):
             """The status line under the result says "Done." when finished."""
