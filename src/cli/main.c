@@ -21,6 +21,7 @@ static const Command commands[] = {
   { "generate", sp_cli_generate, N_("Write one image prompt from a story") },
   { "tokens",   sp_cli_tokens,   N_("Count or show the tokens of a text") },
   { "price",    sp_cli_price,    N_("Training cost, cost per call and break-even") },
+  { "validate", sp_cli_validate, N_("Check a fine-tuning file and estimate its training cost") },
 };
 
 static void

@@ -4,6 +4,7 @@
 #include "sp-client.h"
 #include "sp-cost-estimate.h"
 #include "sp-error.h"
+#include "sp-jsonl.h"
 #include "sp-offline.h"
 #include "sp-price-sheet.h"
 #include "sp-provider.h"
