@@ -19,6 +19,7 @@ typedef struct
 static const Command commands[] = {
   { "models",   sp_cli_models,   N_("List the models of the provider") },
   { "generate", sp_cli_generate, N_("Write one image prompt from a story") },
+  { "batch",    sp_cli_batch,    N_("Make a training set: many examples, resumable") },
   { "tokens",   sp_cli_tokens,   N_("Count or show the tokens of a text") },
   { "price",    sp_cli_price,    N_("Training cost, cost per call and break-even") },
   { "validate", sp_cli_validate, N_("Check a fine-tuning file and estimate its training cost") },

@@ -19,6 +19,8 @@ int      sp_cli_models   (int    argc,
                           char **argv);
 int      sp_cli_generate (int    argc,
                           char **argv);
+int      sp_cli_batch    (int    argc,
+                          char **argv);
 int      sp_cli_tokens   (int    argc,
                           char **argv);
 int      sp_cli_price    (int    argc,

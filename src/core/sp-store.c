@@ -765,6 +765,26 @@ job_free (Job *job)
   g_free (job);
 }
 
+static gboolean
+return_job_cb (gpointer user_data)
+{
+  Job *job = user_data;
+
+  if (job->error != NULL)
+    {
+      if (job->result != NULL && job->result_free != NULL)
+        job->result_free (job->result);
+      g_task_return_error (job->task, g_steal_pointer (&job->error));
+    }
+  else if (!g_task_return_error_if_cancelled (job->task))
+    g_task_return_pointer (job->task, job->result, job->result_free);
+  else if (job->result != NULL && job->result_free != NULL)
+    job->result_free (job->result);
+  job_free (job);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 worker_main (gpointer user_data)
 {
@@ -779,22 +799,11 @@ worker_main (gpointer user_data)
 
       if (job->task != NULL)
         {
-          GError *error = NULL;
-          gpointer result = NULL;
-
-          if (!g_task_return_error_if_cancelled (job->task))
-            {
-              result = job->func (g_task_get_source_object (job->task), job->data, &error);
-              if (error != NULL)
-                {
-                  if (result != NULL && job->result_free != NULL)
-                    job->result_free (result);
-                  g_task_return_error (job->task, error);
-                }
-              else
-                g_task_return_pointer (job->task, result, job->result_free);
-            }
-          job_free (job);
+          /* The task goes back to its own context to return, so that its
+           * last reference (and the store's) is never dropped here. */
+          if (!g_cancellable_is_cancelled (g_task_get_cancellable (job->task)))
+            job->result = job->func (g_task_get_source_object (job->task), job->data, &job->error);
+          g_main_context_invoke (g_task_get_context (job->task), return_job_cb, job);
         }
       else if (quit)
         {
@@ -1000,6 +1009,9 @@ sp_store_run_async (SpStore             *self,
   job->result_free = result_free;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, sp_store_run_async);
+  /* The callback may read @data back from the result. */
+  g_task_set_task_data (job->task, data, data_free);
+  job->data_free = NULL;
   g_async_queue_push (self->worker->queue, job);
 }
 
@@ -1826,10 +1838,13 @@ sp_store_reset_running_sync (SpStore  *self,
                              gint64    batch_id,
                              GError  **error)
 {
+  int changed;
+
   g_return_val_if_fail (SP_IS_STORE (self), 0);
-  return MAX (0, run_simple (self, "UPDATE batch_items SET status = 'pending' "
-                                   "WHERE batch_id = ? AND status = 'running'",
-                             batch_id, NULL, error));
+  changed = run_simple (self, "UPDATE batch_items SET status = 'pending' "
+                              "WHERE batch_id = ? AND status = 'running'",
+                        batch_id, NULL, error);
+  return MAX (changed, 0);
 }
 
 #define EXAMPLE_COLUMNS \
@@ -2106,10 +2121,13 @@ sp_store_requeue_failed_sync (SpStore  *self,
                               gint64    batch_id,
                               GError  **error)
 {
+  int changed;
+
   g_return_val_if_fail (SP_IS_STORE (self), 0);
-  return MAX (0, run_simple (self, "UPDATE batch_items SET status = 'pending' "
-                                   "WHERE batch_id = ? AND status = 'failed'",
-                             batch_id, NULL, error));
+  changed = run_simple (self, "UPDATE batch_items SET status = 'pending', error = NULL "
+                              "WHERE batch_id = ? AND status = 'failed'",
+                        batch_id, NULL, error);
+  return MAX (changed, 0);
 }
 
 gboolean

@@ -163,7 +163,9 @@ SpStore      *sp_store_new_finish           (GAsyncResult        *result,
 const char   *sp_store_get_path             (SpStore             *self);
 
 /* Generic access to the worker, for queries that belong to one feature.
- * @func's result is freed with @result_free when nobody takes it. */
+ * @func's result is freed with @result_free when nobody takes it; @data
+ * is the task data of the result (g_task_get_task_data()), freed with
+ * @data_free after the callback. */
 void          sp_store_run_async            (SpStore             *self,
                                              SpStoreFunc          func,
                                              gpointer             data,
