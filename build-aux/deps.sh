@@ -6,6 +6,7 @@ set -eu
 packages="meson ninja-build gcc pkg-config gettext
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libpcre2-dev libsecret-1-dev
+  libgdk-pixbuf-2.0-dev
   desktop-file-utils appstream"
 if [ "${1:-}" = "--test" ]; then
   packages="$packages xvfb xauth dbus dbus-x11 at-spi2-core python3 python3-gi
