@@ -19,9 +19,44 @@ struct _SpApplication
   SpProviderList *providers;
   SpSecrets      *secrets;
   GSettings      *settings;
+  SpStore        *store;
+  GCancellable   *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (SpApplication, sp_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SpApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SpStore *store;
+  GtkWindow *window;
+
+  store = sp_store_new_finish (result, &error);
+  if (store == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not open the library: %s", error->message);
+      window = gtk_application_get_active_window (GTK_APPLICATION (self));
+      if (SP_IS_WINDOW (window))
+        sp_window_show_error (SP_WINDOW (window), error->message);
+      return;
+    }
+  self->store = store;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
 
 static void
 providers_loaded_cb (GObject      *object,
@@ -148,6 +183,10 @@ sp_application_startup (GApplication *app)
   self->secrets = sp_secrets_get_default ();
   self->providers = sp_provider_list_new ();
   sp_provider_list_load_async (self->providers, NULL, providers_loaded_cb, g_object_ref (self));
+  /* The library opens on its own thread; pages that need it wait for
+   * notify::store. */
+  self->cancellable = g_cancellable_new ();
+  sp_store_new_async (NULL, self->cancellable, store_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -157,15 +196,45 @@ sp_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (sp_application_parent_class)->shutdown (app);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->store);
   g_clear_object (&self->providers);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
 }
 
 static void
+sp_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SpApplication *self = SP_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sp_application_class_init (SpApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->get_property = sp_application_get_property;
+
+  /* The library, once it is open; NULL before. */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SP_TYPE_STORE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->activate = sp_application_activate;
   app_class->startup = sp_application_startup;
@@ -201,6 +270,14 @@ sp_application_get_secrets (SpApplication *self)
   g_return_val_if_fail (SP_IS_APPLICATION (self), NULL);
 
   return self->secrets;
+}
+
+SpStore *
+sp_application_get_store (SpApplication *self)
+{
+  g_return_val_if_fail (SP_IS_APPLICATION (self), NULL);
+
+  return self->store;
 }
 
 GSettings *

@@ -14,5 +14,6 @@ SpApplication  *sp_application_new                (void);
 SpProviderList *sp_application_get_provider_list  (SpApplication *self);
 SpSecrets      *sp_application_get_secrets        (SpApplication *self);
 GSettings      *sp_application_get_settings       (SpApplication *self);
+SpStore        *sp_application_get_store          (SpApplication *self);
 
 G_END_DECLS
