@@ -14,7 +14,10 @@
 
 /* The fake server as a program, for CLI and end-to-end tests:
  *
- *   sp-fake-server [--latency-ms N] [--require-key KEY]
+ *   sp-fake-server [--latency-ms N] [--require-key KEY] [--job-step-ms N]
+ *
+ * --job-step-ms (or FAKE_SERVER_JOB_STEP_MS) is the length of one step of
+ * a fine-tuning job's clock (20 ms by default; a job takes 25 steps).
  *
  * The key may also come from the environment variable FAKE_SERVER_KEY, so
  * it does not show in the process list. The first line on stdout is the
@@ -71,9 +74,11 @@ main (int   argc,
   g_autofree char *require_key = NULL;
   g_autoptr(GIOChannel) channel = NULL;
   int latency_ms = 0;
+  int job_step_ms = 0;
   GOptionEntry entries[] = {
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Wait N ms before every answer", "N" },
     { "require-key", 0, 0, G_OPTION_ARG_STRING, &require_key, "Answer 401 unless this key is sent", "KEY" },
+    { "job-step-ms", 0, 0, G_OPTION_ARG_INT, &job_step_ms, "One step of a fine-tuning job takes N ms", "N" },
     { NULL }
   };
 
@@ -88,6 +93,9 @@ main (int   argc,
   if (require_key == NULL && g_getenv ("FAKE_SERVER_KEY") != NULL)
     require_key = g_strdup (g_getenv ("FAKE_SERVER_KEY"));
 
+  if (job_step_ms <= 0 && g_getenv ("FAKE_SERVER_JOB_STEP_MS") != NULL)
+    job_step_ms = atoi (g_getenv ("FAKE_SERVER_JOB_STEP_MS"));
+
   loop = g_main_loop_new (NULL, FALSE);
 
   server = sp_fake_server_new (&error);
@@ -98,6 +106,8 @@ main (int   argc,
     }
 
   sp_fake_server_set_latency (server, MAX (latency_ms, 0));
+  if (job_step_ms > 0)
+    sp_fake_server_set_job_step_ms (server, job_step_ms);
   if (require_key != NULL && *require_key != '\0')
     sp_fake_server_set_required_key (server, require_key);
 

@@ -5,6 +5,7 @@
 
 #include "sp-fake-server.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -34,6 +35,14 @@ struct _SpFakeServer
   gboolean     last_had_auth;
 
   GPtrArray   *pending;        /* Reply, answers still being written */
+
+  /* Files and fine-tuning. */
+  GHashTable  *files;          /* id → FakeFile */
+  GPtrArray   *jobs;           /* FakeJob, oldest first */
+  guint        next_file;
+  guint        job_step_ms;
+  guint64      last_upload_size;
+  char        *last_upload_checksum;
 };
 
 G_DEFINE_FINAL_TYPE (SpFakeServer, sp_fake_server, G_TYPE_OBJECT)
@@ -778,6 +787,1235 @@ handle_models (SpFakeServer      *self,
               json, strlen (json), NULL);
 }
 
+/* Files and fine-tuning: uploads parsed as they arrive, jobs that live
+ * on a scaled clock. */
+
+#define UPLOAD_MAX_HEADERS    (16 * 1024)
+#define UPLOAD_MAX_FIELD      1024
+#define UPLOAD_KEEP_CONTENT   (1024 * 1024)
+#define UPLOAD_PARSED_LINES   1000
+#define UPLOAD_MAX_LINE       (64 * 1024 * 1024)
+#define JOB_RUNNING_STEP      4
+#define JOB_TRAINING_STEPS    20
+#define JOB_FAIL_AT           5
+#define JOB_FINE_TUNED_ID     "abc123"
+
+typedef enum
+{
+  MULTIPART_PREAMBLE,
+  MULTIPART_AFTER_DELIMITER,
+  MULTIPART_HEADERS,
+  MULTIPART_FIELD,
+  MULTIPART_FILE,
+  MULTIPART_DONE,
+  MULTIPART_BROKEN,
+} MultipartState;
+
+/* A multipart/form-data body read chunk by chunk: only a small window of
+ * it is ever held, the file part is counted, checked and dropped. */
+typedef struct
+{
+  MultipartState  state;
+  char           *delimiter;        /* "\r\n--BOUNDARY" */
+  gsize           delimiter_len;
+  GByteArray     *pending;
+  char           *field_name;
+  char           *filename;
+  char           *purpose;
+  gboolean        saw_file;
+
+  guint64         file_bytes;
+  GChecksum      *checksum;
+  GByteArray     *content;          /* while small enough */
+  GString        *line;
+  guint64         line_number;
+  guint64         bad_line;         /* first line that is not an object */
+} Upload;
+
+typedef struct
+{
+  char    *id;
+  char    *filename;
+  char    *purpose;
+  guint64  bytes;
+  gint64   created_at;
+  GBytes  *content;                 /* NULL when not kept */
+} FakeFile;
+
+typedef struct
+{
+  char       *id;
+  guint       number;
+  JsonObject *data;                 /* "data" of a metrics event, or NULL */
+  char       *level;
+  char       *message;
+  char       *type;
+  gint64      created_at;
+} FakeEvent;
+
+typedef struct
+{
+  char       *id;
+  guint       number;
+  char       *model;
+  char       *training_file;
+  char       *validation_file;
+  char       *suffix;
+  gint64      seed;
+  int         n_epochs;             /* 0: auto */
+  guint64     training_bytes;
+  gint64      created_at;
+  gint64      started_us;           /* monotonic */
+  gint64      finished_at;
+  guint       step;                 /* clock steps applied so far */
+  char       *status;
+  char       *fine_tuned_model;
+  char       *error_code;
+  char       *error_message;
+  char       *result_file;
+  gint64      trained_tokens;
+  GPtrArray  *events;               /* FakeEvent, oldest first */
+  GPtrArray  *checkpoints;          /* JsonObject, oldest first */
+  GString    *metrics_csv;
+} FakeJob;
+
+static void
+upload_free (gpointer data)
+{
+  Upload *upload = data;
+
+  g_free (upload->delimiter);
+  g_byte_array_unref (upload->pending);
+  g_free (upload->field_name);
+  g_free (upload->filename);
+  g_free (upload->purpose);
+  g_checksum_free (upload->checksum);
+  g_clear_pointer (&upload->content, g_byte_array_unref);
+  g_string_free (upload->line, TRUE);
+  g_free (upload);
+}
+
+static void
+fake_file_free (gpointer data)
+{
+  FakeFile *file = data;
+
+  g_free (file->id);
+  g_free (file->filename);
+  g_free (file->purpose);
+  g_clear_pointer (&file->content, g_bytes_unref);
+  g_free (file);
+}
+
+static void
+fake_event_free (gpointer data)
+{
+  FakeEvent *event = data;
+
+  g_free (event->id);
+  g_clear_pointer (&event->data, json_object_unref);
+  g_free (event->level);
+  g_free (event->message);
+  g_free (event->type);
+  g_free (event);
+}
+
+static void
+fake_job_free (gpointer data)
+{
+  FakeJob *job = data;
+
+  g_free (job->id);
+  g_free (job->model);
+  g_free (job->training_file);
+  g_free (job->validation_file);
+  g_free (job->suffix);
+  g_free (job->status);
+  g_free (job->fine_tuned_model);
+  g_free (job->error_code);
+  g_free (job->error_message);
+  g_free (job->result_file);
+  g_ptr_array_unref (job->events);
+  g_ptr_array_unref (job->checkpoints);
+  g_string_free (job->metrics_csv, TRUE);
+  g_free (job);
+}
+
+static void
+send_json (SpFakeServer      *self,
+           SoupServerMessage *message,
+           guint              status,
+           JsonObject        *object)
+{
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *json = json_to_string (root, FALSE);
+
+  send_reply (self, message, self->latency_ms, status, "application/json",
+              json, strlen (json), NULL);
+}
+
+/* Upload parsing. */
+
+static void
+check_line (Upload     *upload,
+            const char *line,
+            gsize       length)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  upload->line_number++;
+  if (upload->bad_line != 0)
+    return;
+
+  while (length > 0 && g_ascii_isspace (line[length - 1]))
+    length--;
+  while (length > 0 && g_ascii_isspace (*line))
+    line++, length--;
+  if (length == 0)
+    return;
+
+  /* Real JSON for the first lines, the shape of an object after: enough
+   * to tell a JSONL file from anything else without slowing a benchmark
+   * of hundreds of megabytes. */
+  if (line[0] != '{' || line[length - 1] != '}')
+    {
+      upload->bad_line = upload->line_number;
+      return;
+    }
+  if (upload->line_number > UPLOAD_PARSED_LINES)
+    return;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, line, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    upload->bad_line = upload->line_number;
+}
+
+static void
+feed_file (Upload     *upload,
+           const char *data,
+           gsize       length)
+{
+  const char *end = data + length;
+
+  upload->file_bytes += length;
+  g_checksum_update (upload->checksum, (const guchar *) data, length);
+
+  if (upload->content != NULL)
+    {
+      if (upload->content->len + length <= UPLOAD_KEEP_CONTENT)
+        g_byte_array_append (upload->content, (const guint8 *) data, length);
+      else
+        g_clear_pointer (&upload->content, g_byte_array_unref);
+    }
+
+  while (data < end)
+    {
+      const char *newline = memchr (data, '\n', end - data);
+
+      if (newline == NULL)
+        {
+          if (upload->line->len + (end - data) > UPLOAD_MAX_LINE)
+            upload->bad_line = upload->bad_line != 0 ? upload->bad_line : upload->line_number + 1;
+          else
+            g_string_append_len (upload->line, data, end - data);
+          return;
+        }
+
+      if (upload->line->len > 0)
+        {
+          g_string_append_len (upload->line, data, newline - data);
+          check_line (upload, upload->line->str, upload->line->len);
+          g_string_truncate (upload->line, 0);
+        }
+      else
+        {
+          check_line (upload, data, newline - data);
+        }
+      data = newline + 1;
+    }
+}
+
+static char *
+get_disposition_param (const char *headers,
+                       const char *name)
+{
+  g_autofree char *needle = g_strdup_printf ("%s=\"", name);
+  const char *start = strstr (headers, needle);
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+
+  start += strlen (needle);
+  end = strchr (start, '"');
+  if (end == NULL)
+    return NULL;
+
+  return g_strndup (start, end - start);
+}
+
+static void
+take_part_headers (Upload     *upload,
+                   const char *headers,
+                   gsize       length)
+{
+  g_autofree char *text = g_strndup (headers, length);
+
+  g_free (upload->field_name);
+  upload->field_name = get_disposition_param (text, "name");
+
+  if (g_strcmp0 (upload->field_name, "file") == 0)
+    {
+      g_free (upload->filename);
+      upload->filename = get_disposition_param (text, "filename");
+      upload->saw_file = TRUE;
+      upload->state = MULTIPART_FILE;
+    }
+  else
+    {
+      upload->state = MULTIPART_FIELD;
+    }
+}
+
+static void
+take_field (Upload     *upload,
+            const char *value,
+            gsize       length)
+{
+  if (g_strcmp0 (upload->field_name, "purpose") == 0)
+    {
+      g_free (upload->purpose);
+      upload->purpose = g_strndup (value, length);
+    }
+}
+
+/* memmem() without _GNU_SOURCE. */
+static const char *
+find_bytes (const char *haystack,
+            gsize       length,
+            const char *needle,
+            gsize       needle_len)
+{
+  const char *end = haystack + length;
+  const char *p = haystack;
+
+  while (needle_len > 0 && (gsize) (end - p) >= needle_len)
+    {
+      p = memchr (p, needle[0], end - p - needle_len + 1);
+      if (p == NULL)
+        return NULL;
+      if (memcmp (p, needle, needle_len) == 0)
+        return p;
+      p++;
+    }
+
+  return NULL;
+}
+
+static gboolean
+parse_step (Upload *upload)
+{
+  GByteArray *pending = upload->pending;
+  const char *data = (const char *) pending->data;
+  const char *found;
+  gsize keep;
+
+  switch (upload->state)
+    {
+    case MULTIPART_PREAMBLE:
+    case MULTIPART_FIELD:
+    case MULTIPART_FILE:
+      found = find_bytes (data, pending->len, upload->delimiter, upload->delimiter_len);
+      if (found == NULL)
+        {
+          /* Keep what could be the start of a delimiter. */
+          keep = MIN (pending->len, upload->delimiter_len - 1);
+          if (upload->state == MULTIPART_FILE)
+            feed_file (upload, data, pending->len - keep);
+          else if (upload->state == MULTIPART_FIELD && pending->len > UPLOAD_MAX_FIELD)
+            upload->state = MULTIPART_BROKEN;
+          g_byte_array_remove_range (pending, 0, pending->len - keep);
+          return FALSE;
+        }
+      if (upload->state == MULTIPART_FILE)
+        feed_file (upload, data, found - data);
+      else if (upload->state == MULTIPART_FIELD)
+        take_field (upload, data, found - data);
+      g_byte_array_remove_range (pending, 0, found - data + upload->delimiter_len);
+      upload->state = MULTIPART_AFTER_DELIMITER;
+      return TRUE;
+
+    case MULTIPART_AFTER_DELIMITER:
+      if (pending->len < 2)
+        return FALSE;
+      if (memcmp (data, "--", 2) == 0)
+        upload->state = MULTIPART_DONE;
+      else if (memcmp (data, "\r\n", 2) == 0)
+        upload->state = MULTIPART_HEADERS;
+      else
+        upload->state = MULTIPART_BROKEN;
+      g_byte_array_remove_range (pending, 0, 2);
+      return TRUE;
+
+    case MULTIPART_HEADERS:
+      found = find_bytes (data, pending->len, "\r\n\r\n", 4);
+      if (found == NULL)
+        {
+          if (pending->len > UPLOAD_MAX_HEADERS)
+            upload->state = MULTIPART_BROKEN;
+          return FALSE;
+        }
+      take_part_headers (upload, data, found - data);
+      g_byte_array_remove_range (pending, 0, found - data + 4);
+      return TRUE;
+
+    case MULTIPART_DONE:
+    case MULTIPART_BROKEN:
+    default:
+      g_byte_array_set_size (pending, 0);
+      return FALSE;
+    }
+}
+
+static void
+upload_got_chunk_cb (SoupServerMessage *message,
+                     GBytes            *chunk,
+                     gpointer           user_data)
+{
+  Upload *upload = user_data;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (chunk, &size);
+
+  g_byte_array_append (upload->pending, data, size);
+  while (parse_step (upload))
+    ;
+}
+
+static void
+early_files_cb (SoupServer        *server,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  g_autoptr(GHashTable) params = NULL;
+  const char *content_type;
+  const char *boundary;
+  Upload *upload;
+
+  if (g_strcmp0 (soup_server_message_get_method (message), "POST") != 0 ||
+      g_strcmp0 (path, "/v1/files") != 0)
+    return;
+
+  /* Count and drop: the body of an upload never piles up in memory. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (message), FALSE);
+
+  content_type = soup_message_headers_get_content_type (headers, &params);
+  boundary = params != NULL ? g_hash_table_lookup (params, "boundary") : NULL;
+  if (g_strcmp0 (content_type, "multipart/form-data") != 0 || boundary == NULL)
+    return;
+
+  upload = g_new0 (Upload, 1);
+  upload->delimiter = g_strconcat ("\r\n--", boundary, NULL);
+  upload->delimiter_len = strlen (upload->delimiter);
+  upload->pending = g_byte_array_new ();
+  /* The first delimiter has no line break before it. */
+  g_byte_array_append (upload->pending, (const guint8 *) "\r\n", 2);
+  upload->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  upload->content = g_byte_array_new ();
+  upload->line = g_string_new (NULL);
+
+  g_object_set_data_full (G_OBJECT (message), "sp-fake-upload", upload, upload_free);
+  g_signal_connect (message, "got-chunk", G_CALLBACK (upload_got_chunk_cb), upload);
+}
+
+/* Files. */
+
+static JsonObject *
+file_json (FakeFile *file)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "object", "file");
+  json_object_set_string_member (object, "id", file->id);
+  json_object_set_int_member (object, "bytes", file->bytes);
+  json_object_set_int_member (object, "created_at", file->created_at);
+  json_object_set_string_member (object, "filename", file->filename);
+  json_object_set_string_member (object, "purpose", file->purpose);
+  json_object_set_string_member (object, "status", "processed");
+  json_object_set_null_member (object, "status_details");
+
+  return object;
+}
+
+static FakeFile *
+add_file (SpFakeServer *self,
+          const char   *filename,
+          const char   *purpose,
+          guint64       bytes,
+          GBytes       *content)
+{
+  FakeFile *file = g_new0 (FakeFile, 1);
+
+  file->id = g_strdup_printf ("file-fake%04u", ++self->next_file);
+  file->filename = g_strdup (filename);
+  file->purpose = g_strdup (purpose);
+  file->bytes = bytes;
+  file->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  file->content = content != NULL ? g_bytes_ref (content) : NULL;
+  g_hash_table_insert (self->files, file->id, file);
+
+  return file;
+}
+
+static void
+handle_upload (SpFakeServer      *self,
+               SoupServerMessage *message)
+{
+  Upload *upload = g_object_get_data (G_OBJECT (message), "sp-fake-upload");
+  g_autoptr(GBytes) content = NULL;
+  g_autofree char *text = NULL;
+  FakeFile *file;
+
+  if (upload == NULL || upload->state == MULTIPART_BROKEN || !upload->saw_file)
+    {
+      send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                  "'file' is a required property", "invalid_request_error", NULL, NULL);
+      return;
+    }
+
+  self->last_upload_size = upload->file_bytes;
+  g_free (self->last_upload_checksum);
+  self->last_upload_checksum = g_strdup (g_checksum_get_string (upload->checksum));
+
+  if (upload->purpose == NULL)
+    {
+      send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                  "'purpose' is a required property", "invalid_request_error", NULL, NULL);
+      return;
+    }
+
+  if (g_strcmp0 (upload->purpose, "fine-tune") == 0)
+    {
+      /* The end of a last line without a line break. */
+      if (upload->line->len > 0)
+        check_line (upload, upload->line->str, upload->line->len);
+
+      if (upload->filename == NULL || !g_str_has_suffix (upload->filename, ".jsonl"))
+        {
+          send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                      "Invalid file format for Fine-Tuning API. Must be .jsonl",
+                      "invalid_request_error", "invalid_file_format", NULL);
+          return;
+        }
+
+      if (upload->bad_line != 0 || upload->line_number == 0)
+        {
+          text = g_strdup_printf ("Invalid file format. Line %" G_GUINT64_FORMAT " is not a JSON "
+                                  "object: each line must be one JSON object.",
+                                  MAX (upload->bad_line, 1));
+          send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                      text, "invalid_request_error", "invalid_file_format", NULL);
+          return;
+        }
+    }
+
+  if (upload->content != NULL)
+    content = g_byte_array_free_to_bytes (g_steal_pointer (&upload->content));
+
+  file = add_file (self, upload->filename, upload->purpose, upload->file_bytes, content);
+  send_json (self, message, SOUP_STATUS_OK, file_json (file));
+}
+
+static void
+handle_file (SpFakeServer      *self,
+             SoupServerMessage *message,
+             const char        *method,
+             const char        *file_id,
+             gboolean           content)
+{
+  FakeFile *file = g_hash_table_lookup (self->files, file_id);
+  g_autofree char *text = NULL;
+
+  if (file == NULL)
+    {
+      text = g_strdup_printf ("No such File object: %s", file_id);
+      send_error (self, message, self->latency_ms, SOUP_STATUS_NOT_FOUND,
+                  text, "invalid_request_error", NULL, NULL);
+      return;
+    }
+
+  if (content && g_strcmp0 (method, "GET") == 0)
+    {
+      gsize size;
+      const char *data;
+
+      if (file->content == NULL)
+        {
+          send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                      "Not allowed to download files of purpose: fine-tune",
+                      "invalid_request_error", NULL, NULL);
+          return;
+        }
+      data = g_bytes_get_data (file->content, &size);
+      send_reply (self, message, self->latency_ms, SOUP_STATUS_OK,
+                  "application/octet-stream", data, size, NULL);
+    }
+  else if (!content && g_strcmp0 (method, "GET") == 0)
+    {
+      send_json (self, message, SOUP_STATUS_OK, file_json (file));
+    }
+  else if (!content && g_strcmp0 (method, "DELETE") == 0)
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "id", file_id);
+      json_object_set_string_member (object, "object", "file");
+      json_object_set_boolean_member (object, "deleted", TRUE);
+      g_hash_table_remove (self->files, file_id);
+      send_json (self, message, SOUP_STATUS_OK, object);
+    }
+  else
+    {
+      send_error (self, message, 0, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                  "Method not allowed.", "invalid_request_error", NULL, NULL);
+    }
+}
+
+/* Jobs, on a clock of job_step_ms steps. */
+
+static void
+add_event (FakeJob    *job,
+           const char *level,
+           const char *message,
+           JsonObject *data)
+{
+  FakeEvent *event = g_new0 (FakeEvent, 1);
+
+  event->number = job->events->len + 1;
+  event->id = g_strdup_printf ("ftevent-fake%04u-%04u", job->number, event->number);
+  event->level = g_strdup (level);
+  event->message = g_strdup (message);
+  event->type = g_strdup (data != NULL ? "metrics" : "message");
+  event->data = data;
+  event->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_ptr_array_add (job->events, event);
+}
+
+static gboolean
+job_is_final (FakeJob *job)
+{
+  return g_strcmp0 (job->status, "succeeded") == 0 ||
+         g_strcmp0 (job->status, "failed") == 0 ||
+         g_strcmp0 (job->status, "cancelled") == 0;
+}
+
+static void
+set_job_status (FakeJob    *job,
+                const char *status)
+{
+  g_free (job->status);
+  job->status = g_strdup (status);
+  if (job_is_final (job))
+    job->finished_at = g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static double
+train_loss_at (guint step)
+{
+  return 2.0 * pow (0.88, step - 1) + 0.1;
+}
+
+static int
+job_epochs (FakeJob *job)
+{
+  return job->n_epochs > 0 ? job->n_epochs : 3;
+}
+
+static void
+add_checkpoint (FakeJob *job,
+                guint    step,
+                double   train_loss,
+                double   valid_loss)
+{
+  JsonObject *checkpoint = json_object_new ();
+  JsonObject *metrics = json_object_new ();
+  g_autofree char *id = g_strdup_printf ("ftckpt_fake%04u_%02u", job->number, step);
+  g_autofree char *model = g_strdup_printf ("ft:%s:fake:%s:%s:ckpt-step-%u",
+                                            job->model, job->suffix != NULL ? job->suffix : "",
+                                            JOB_FINE_TUNED_ID, step);
+
+  json_object_set_int_member (metrics, "step", step);
+  json_object_set_double_member (metrics, "train_loss", train_loss);
+  if (job->validation_file != NULL)
+    json_object_set_double_member (metrics, "valid_loss", valid_loss);
+
+  json_object_set_string_member (checkpoint, "object", "fine_tuning.job.checkpoint");
+  json_object_set_string_member (checkpoint, "id", id);
+  json_object_set_int_member (checkpoint, "created_at", g_get_real_time () / G_USEC_PER_SEC);
+  json_object_set_string_member (checkpoint, "fine_tuned_model_checkpoint", model);
+  json_object_set_int_member (checkpoint, "step_number", step);
+  json_object_set_object_member (checkpoint, "metrics", metrics);
+  json_object_set_string_member (checkpoint, "fine_tuning_job_id", job->id);
+  g_ptr_array_add (job->checkpoints, checkpoint);
+}
+
+static void
+training_step (FakeJob *job,
+               guint    step)
+{
+  double train_loss = train_loss_at (step);
+  double valid_loss = train_loss + 0.05;
+  JsonObject *data = json_object_new ();
+  g_autofree char *text = NULL;
+  char train[G_ASCII_DTOSTR_BUF_SIZE];
+  char valid[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (train, sizeof train, "%.4f", train_loss);
+  g_ascii_formatd (valid, sizeof valid, "%.4f", valid_loss);
+
+  json_object_set_int_member (data, "step", step);
+  json_object_set_double_member (data, "train_loss", train_loss);
+  json_object_set_double_member (data, "train_mean_token_accuracy", 0.5 + step * 0.02);
+  json_object_set_int_member (data, "total_steps", JOB_TRAINING_STEPS);
+  if (job->validation_file != NULL)
+    {
+      json_object_set_double_member (data, "valid_loss", valid_loss);
+      text = g_strdup_printf ("Step %u/%u: training loss=%s, validation loss=%s",
+                              step, JOB_TRAINING_STEPS, train, valid);
+      g_string_append_printf (job->metrics_csv, "%u,%s,%s\n", step, train, valid);
+    }
+  else
+    {
+      text = g_strdup_printf ("Step %u/%u: training loss=%s", step, JOB_TRAINING_STEPS, train);
+      g_string_append_printf (job->metrics_csv, "%u,%s,\n", step, train);
+    }
+  add_event (job, "info", text, data);
+
+  if (step % 10 == 0)
+    add_checkpoint (job, step, train_loss, valid_loss);
+}
+
+static void
+succeed_job (SpFakeServer *self,
+             FakeJob      *job)
+{
+  g_autoptr(GBytes) csv = g_bytes_new (job->metrics_csv->str, job->metrics_csv->len);
+  FakeFile *result = add_file (self, "step_metrics.csv", "fine-tune-results",
+                               job->metrics_csv->len, csv);
+  g_autofree char *text = NULL;
+
+  job->fine_tuned_model = g_strdup_printf ("ft:%s:fake:%s:%s", job->model,
+                                           job->suffix != NULL ? job->suffix : "",
+                                           JOB_FINE_TUNED_ID);
+  job->result_file = g_strdup (result->id);
+  job->trained_tokens = (gint64) (job->training_bytes / 4) * job_epochs (job);
+  text = g_strdup_printf ("New fine-tuned model created: %s", job->fine_tuned_model);
+  add_event (job, "info", text, NULL);
+  add_event (job, "info", "The job has successfully completed", NULL);
+  set_job_status (job, "succeeded");
+}
+
+static void
+apply_job_step (SpFakeServer *self,
+                FakeJob      *job,
+                guint         step)
+{
+  g_autofree char *text = NULL;
+  guint training = step > JOB_RUNNING_STEP ? step - JOB_RUNNING_STEP : 0;
+
+  if (step == 2)
+    {
+      add_event (job, "info", "Files validated, moving job to queued state", NULL);
+      set_job_status (job, "queued");
+    }
+  else if (step == JOB_RUNNING_STEP)
+    {
+      add_event (job, "info", "Fine-tuning job started", NULL);
+      set_job_status (job, "running");
+    }
+  else if (training >= 1 && training <= JOB_TRAINING_STEPS)
+    {
+      training_step (job, training);
+
+      if (training == JOB_FAIL_AT && g_strcmp0 (job->suffix, "fail") == 0)
+        {
+          job->error_code = g_strdup ("training_failed");
+          job->error_message = g_strdup_printf ("Training stopped at step %u: the training loss "
+                                                "became NaN. Check the examples and try again.",
+                                                training);
+          text = g_strdup_printf ("Fine-tuning job failed: %s", job->error_message);
+          add_event (job, "error", text, NULL);
+          set_job_status (job, "failed");
+          return;
+        }
+
+      if (training == JOB_TRAINING_STEPS)
+        succeed_job (self, job);
+    }
+}
+
+/* Brings the job up to the present of its clock. */
+static void
+advance_job (SpFakeServer *self,
+             FakeJob      *job)
+{
+  gint64 elapsed = g_get_monotonic_time () - job->started_us;
+  guint target = elapsed / (MAX (self->job_step_ms, 1) * 1000);
+
+  while (job->step < target && !job_is_final (job))
+    apply_job_step (self, job, ++job->step);
+}
+
+static void
+add_hyperparameters (JsonObject *object,
+                     FakeJob    *job,
+                     gboolean    resolved)
+{
+  JsonObject *hyperparameters = json_object_new ();
+
+  if (job->n_epochs > 0 || resolved)
+    json_object_set_int_member (hyperparameters, "n_epochs", job_epochs (job));
+  else
+    json_object_set_string_member (hyperparameters, "n_epochs", "auto");
+  if (resolved)
+    {
+      json_object_set_int_member (hyperparameters, "batch_size", 1);
+      json_object_set_double_member (hyperparameters, "learning_rate_multiplier", 1.8);
+    }
+  else
+    {
+      json_object_set_string_member (hyperparameters, "batch_size", "auto");
+      json_object_set_string_member (hyperparameters, "learning_rate_multiplier", "auto");
+    }
+  json_object_set_object_member (object, "hyperparameters", hyperparameters);
+}
+
+static JsonObject *
+job_json (FakeJob *job)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *method = json_object_new ();
+  JsonObject *supervised = json_object_new ();
+  JsonArray *results = json_array_new ();
+  gboolean resolved = job->step >= JOB_RUNNING_STEP;
+
+  json_object_set_string_member (object, "object", "fine_tuning.job");
+  json_object_set_string_member (object, "id", job->id);
+  json_object_set_string_member (object, "model", job->model);
+  json_object_set_int_member (object, "created_at", job->created_at);
+  if (job->finished_at != 0)
+    json_object_set_int_member (object, "finished_at", job->finished_at);
+  else
+    json_object_set_null_member (object, "finished_at");
+  if (job->fine_tuned_model != NULL)
+    json_object_set_string_member (object, "fine_tuned_model", job->fine_tuned_model);
+  else
+    json_object_set_null_member (object, "fine_tuned_model");
+  json_object_set_string_member (object, "organization_id", "org-fake");
+  if (job->result_file != NULL)
+    json_array_add_string_element (results, job->result_file);
+  json_object_set_array_member (object, "result_files", results);
+  json_object_set_string_member (object, "status", job->status);
+  json_object_set_string_member (object, "training_file", job->training_file);
+  if (job->validation_file != NULL)
+    json_object_set_string_member (object, "validation_file", job->validation_file);
+  else
+    json_object_set_null_member (object, "validation_file");
+  if (job->trained_tokens > 0)
+    json_object_set_int_member (object, "trained_tokens", job->trained_tokens);
+  else
+    json_object_set_null_member (object, "trained_tokens");
+  if (job->error_message != NULL)
+    {
+      JsonObject *error = json_object_new ();
+
+      json_object_set_string_member (error, "code", job->error_code);
+      json_object_set_string_member (error, "message", job->error_message);
+      json_object_set_null_member (error, "param");
+      json_object_set_object_member (object, "error", error);
+    }
+  else
+    {
+      json_object_set_null_member (object, "error");
+    }
+  if (job->suffix != NULL)
+    json_object_set_string_member (object, "user_provided_suffix", job->suffix);
+  else
+    json_object_set_null_member (object, "user_provided_suffix");
+  json_object_set_int_member (object, "seed", job->seed);
+  add_hyperparameters (object, job, resolved);
+  add_hyperparameters (supervised, job, resolved);
+  json_object_set_string_member (method, "type", "supervised");
+  json_object_set_object_member (method, "supervised", supervised);
+  json_object_set_object_member (object, "method", method);
+
+  return object;
+}
+
+static JsonObject *
+event_json (FakeEvent *event)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "object", "fine_tuning.job.event");
+  json_object_set_string_member (object, "id", event->id);
+  json_object_set_int_member (object, "created_at", event->created_at);
+  json_object_set_string_member (object, "level", event->level);
+  json_object_set_string_member (object, "message", event->message);
+  json_object_set_string_member (object, "type", event->type);
+  if (event->data != NULL)
+    json_object_set_object_member (object, "data", json_object_ref (event->data));
+  else
+    json_object_set_object_member (object, "data", json_object_new ());
+
+  return object;
+}
+
+static FakeJob *
+find_job (SpFakeServer *self,
+          const char   *job_id)
+{
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      FakeJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (g_strcmp0 (job->id, job_id) == 0)
+        return job;
+    }
+
+  return NULL;
+}
+
+static guint
+get_limit (GHashTable *query)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
+  guint64 limit = 20;
+
+  if (text != NULL)
+    g_ascii_string_to_unsigned (text, 10, 1, 100, &limit, NULL);
+
+  return limit;
+}
+
+/* A page of a list that runs newest first, starting after the item
+ * whose id is "after". @ids and @items run oldest first. */
+static void
+send_page (SpFakeServer      *self,
+           SoupServerMessage *message,
+           GHashTable        *query,
+           GPtrArray         *items,
+           const char *(*get_id) (gpointer item),
+           JsonObject *(*to_json) (gpointer item))
+{
+  const char *after = query != NULL ? g_hash_table_lookup (query, "after") : NULL;
+  guint limit = get_limit (query);
+  JsonObject *object = json_object_new ();
+  JsonArray *data = json_array_new ();
+  guint start = items->len;
+  guint i;
+
+  if (after != NULL)
+    for (i = 0; i < items->len; i++)
+      if (g_strcmp0 (get_id (g_ptr_array_index (items, i)), after) == 0)
+        start = i;
+
+  for (i = start; i > 0 && json_array_get_length (data) < limit; i--)
+    json_array_add_object_element (data, to_json (g_ptr_array_index (items, i - 1)));
+
+  json_object_set_string_member (object, "object", "list");
+  json_object_set_array_member (object, "data", data);
+  json_object_set_boolean_member (object, "has_more", i > 0);
+  send_json (self, message, SOUP_STATUS_OK, object);
+}
+
+static const char *
+job_get_id (gpointer item)
+{
+  return ((FakeJob *) item)->id;
+}
+
+static JsonObject *
+job_to_json (gpointer item)
+{
+  return job_json (item);
+}
+
+static const char *
+event_get_id (gpointer item)
+{
+  return ((FakeEvent *) item)->id;
+}
+
+static JsonObject *
+event_to_json (gpointer item)
+{
+  return event_json (item);
+}
+
+static const char *
+checkpoint_get_id (gpointer item)
+{
+  return json_object_get_string_member (item, "id");
+}
+
+static JsonObject *
+checkpoint_to_json (gpointer item)
+{
+  return json_object_ref (item);
+}
+
+static gboolean
+refuse_job (SpFakeServer      *self,
+            SoupServerMessage *message,
+            const char        *model)
+{
+  if (g_strcmp0 (model, "fake-ft-forbidden") == 0)
+    send_error (self, message, self->latency_ms, SOUP_STATUS_FORBIDDEN,
+                "You have insufficient permissions for this operation. Missing scopes: "
+                "api.fine_tuning.jobs.write. Check that you have the correct role in your "
+                "organization (Reader, Writer, Owner) and project (Member, Owner), and if you're "
+                "using a restricted API key, that it has the necessary scopes.",
+                "invalid_request_error", NULL, NULL);
+  else if (g_strcmp0 (model, "fake-ft-closed") == 0)
+    send_error (self, message, self->latency_ms, SOUP_STATUS_FORBIDDEN,
+                "Fine-tuning is no longer available for new jobs on this organization.",
+                "invalid_request_error", "fine_tuning_not_available", NULL);
+  else if (g_strcmp0 (model, "fake-ft-quota") == 0)
+    send_error (self, message, self->latency_ms, 429,
+                "You exceeded your current quota, please check your plan and billing details.",
+                "insufficient_quota", "insufficient_quota", NULL);
+  else if (g_strcmp0 (model, "fake-ft-unknown-model") == 0)
+    {
+      g_autofree char *text = g_strdup_printf ("Model %s is not available for fine-tuning or "
+                                               "does not exist.", model);
+
+      send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST, text,
+                  "invalid_request_error", "model_not_available", NULL);
+    }
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+check_job_file (SpFakeServer      *self,
+                SoupServerMessage *message,
+                const char        *file_id,
+                const char        *param,
+                FakeFile         **out_file)
+{
+  FakeFile *file = file_id != NULL ? g_hash_table_lookup (self->files, file_id) : NULL;
+  g_autofree char *text = NULL;
+
+  if (file != NULL && g_strcmp0 (file->purpose, "fine-tune") == 0)
+    {
+      *out_file = file;
+      return TRUE;
+    }
+
+  text = g_strdup_printf ("invalid %s: %s", param, file_id != NULL ? file_id : "(none)");
+  send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST, text,
+              "invalid_request_error", NULL, NULL);
+
+  return FALSE;
+}
+
+static int
+get_requested_epochs (JsonObject *request)
+{
+  JsonNode *node;
+
+  node = json_object_get_member (request, "method");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *method = json_node_get_object (node);
+
+      node = json_object_get_member (method, "supervised");
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          node = json_object_get_member (json_node_get_object (node), "hyperparameters");
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+            {
+              node = json_object_get_member (json_node_get_object (node), "n_epochs");
+              if (node != NULL && json_node_get_value_type (node) == G_TYPE_INT64)
+                return json_node_get_int (node);
+            }
+        }
+    }
+
+  return 0;
+}
+
+static void
+handle_create_job (SpFakeServer      *self,
+                   SoupServerMessage *message)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *request;
+  const char *model;
+  const char *suffix;
+  const char *validation;
+  FakeFile *training_file = NULL;
+  FakeFile *validation_file = NULL;
+  FakeJob *job;
+  g_autofree char *text = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (length == 0 ||
+      !json_parser_load_from_data (parser, data, length, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                  "We could not parse the JSON body of your request.",
+                  "invalid_request_error", NULL, NULL);
+      return;
+    }
+
+  request = json_node_get_object (json_parser_get_root (parser));
+  model = json_object_get_string_member_with_default (request, "model", "");
+  suffix = json_object_get_string_member_with_default (request, "suffix", NULL);
+  validation = json_object_get_string_member_with_default (request, "validation_file", NULL);
+
+  if (refuse_job (self, message, model))
+    return;
+  if (!check_job_file (self, message,
+                       json_object_get_string_member_with_default (request, "training_file", NULL),
+                       "training_file", &training_file))
+    return;
+  if (validation != NULL &&
+      !check_job_file (self, message, validation, "validation_file", &validation_file))
+    return;
+  if (suffix != NULL && g_utf8_strlen (suffix, -1) > 64)
+    {
+      send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST,
+                  "suffix is too long: at most 64 characters.",
+                  "invalid_request_error", NULL, NULL);
+      return;
+    }
+
+  job = g_new0 (FakeJob, 1);
+  job->number = self->jobs->len + 1;
+  job->id = g_strdup_printf ("ftjob-fake%04u", job->number);
+  job->model = g_strdup (g_strcmp0 (model, "gpt-4o-mini") == 0 ? "gpt-4o-mini-2024-07-18" : model);
+  job->training_file = g_strdup (training_file->id);
+  job->validation_file = validation_file != NULL ? g_strdup (validation_file->id) : NULL;
+  job->suffix = suffix != NULL && *suffix != '\0' ? g_strdup (suffix) : NULL;
+  job->seed = json_object_get_int_member_with_default (request, "seed", 42);
+  job->n_epochs = get_requested_epochs (request);
+  job->training_bytes = training_file->bytes;
+  job->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  job->started_us = g_get_monotonic_time ();
+  job->status = g_strdup ("validating_files");
+  job->events = g_ptr_array_new_with_free_func (fake_event_free);
+  job->checkpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  job->metrics_csv = g_string_new ("step,train_loss,valid_loss\n");
+  g_ptr_array_add (self->jobs, job);
+
+  text = g_strdup_printf ("Created fine-tuning job: %s", job->id);
+  add_event (job, "info", text, NULL);
+  g_free (text);
+  text = g_strdup_printf ("Validating training file: %s", job->training_file);
+  add_event (job, "info", text, NULL);
+
+  send_json (self, message, SOUP_STATUS_OK, job_json (job));
+}
+
+static void
+handle_jobs (SpFakeServer      *self,
+             SoupServerMessage *message,
+             const char        *method,
+             const char        *rest,
+             GHashTable        *query)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *text = NULL;
+  FakeJob *job;
+
+  if (*rest == '\0')
+    {
+      if (g_strcmp0 (method, "POST") == 0)
+        handle_create_job (self, message);
+      else
+        {
+          for (guint i = 0; i < self->jobs->len; i++)
+            advance_job (self, g_ptr_array_index (self->jobs, i));
+          send_page (self, message, query, self->jobs, job_get_id, job_to_json);
+        }
+      return;
+    }
+
+  parts = g_strsplit (rest + 1, "/", 3);
+  job = find_job (self, parts[0]);
+  if (job == NULL)
+    {
+      text = g_strdup_printf ("Could not find fine-tune: %s", parts[0]);
+      send_error (self, message, self->latency_ms, SOUP_STATUS_NOT_FOUND, text,
+                  "invalid_request_error", "fine_tune_not_found", NULL);
+      return;
+    }
+
+  advance_job (self, job);
+
+  if (parts[1] == NULL && g_strcmp0 (method, "GET") == 0)
+    send_json (self, message, SOUP_STATUS_OK, job_json (job));
+  else if (g_strcmp0 (parts[1], "events") == 0 && parts[2] == NULL)
+    send_page (self, message, query, job->events, event_get_id, event_to_json);
+  else if (g_strcmp0 (parts[1], "checkpoints") == 0 && parts[2] == NULL)
+    send_page (self, message, query, job->checkpoints, checkpoint_get_id, checkpoint_to_json);
+  else if (g_strcmp0 (parts[1], "cancel") == 0 && parts[2] == NULL &&
+           g_strcmp0 (method, "POST") == 0)
+    {
+      if (job_is_final (job))
+        {
+          text = g_strdup_printf ("Job has already completed: %s", job->id);
+          send_error (self, message, self->latency_ms, SOUP_STATUS_BAD_REQUEST, text,
+                      "invalid_request_error", NULL, NULL);
+          return;
+        }
+      add_event (job, "info", "Fine-tuning job cancelled", NULL);
+      set_job_status (job, "cancelled");
+      send_json (self, message, SOUP_STATUS_OK, job_json (job));
+    }
+  else
+    send_error (self, message, 0, SOUP_STATUS_NOT_FOUND,
+                "Invalid URL.", "invalid_request_error", NULL, NULL);
+}
+
+static gboolean
+handle_fine_tuning (SpFakeServer      *self,
+                    SoupServerMessage *message,
+                    const char        *method,
+                    const char        *path,
+                    GHashTable        *query)
+{
+  if (g_strcmp0 (method, "POST") == 0 && g_strcmp0 (path, "/v1/files") == 0)
+    handle_upload (self, message);
+  else if (g_str_has_prefix (path, "/v1/files/"))
+    {
+      g_auto(GStrv) parts = g_strsplit (path + strlen ("/v1/files/"), "/", 3);
+
+      if (parts[0] == NULL || parts[0][0] == '\0' ||
+          (parts[1] != NULL && (g_strcmp0 (parts[1], "content") != 0 || parts[2] != NULL)))
+        return FALSE;
+      handle_file (self, message, method, parts[0], parts[1] != NULL);
+    }
+  else if (g_strcmp0 (path, "/v1/fine_tuning/jobs") == 0 ||
+           g_str_has_prefix (path, "/v1/fine_tuning/jobs/"))
+    handle_jobs (self, message, method, path + strlen ("/v1/fine_tuning/jobs"), query);
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
 static gboolean
 check_key (SpFakeServer      *self,
            SoupServerMessage *message,
@@ -843,6 +2081,8 @@ handle_request_cb (SoupServer        *server,
     handle_generation (self, message, TRUE, self->latency_ms);
   else if (g_strcmp0 (method, "POST") == 0 && g_strcmp0 (path, "/v1/completions") == 0)
     handle_generation (self, message, FALSE, self->latency_ms);
+  else if (handle_fine_tuning (self, message, method, path, query))
+    ;
   else
     send_error (self, message, 0, SOUP_STATUS_NOT_FOUND,
                 "Invalid URL.", "invalid_request_error", NULL, NULL);
@@ -870,6 +2110,9 @@ sp_fake_server_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->conversations, g_hash_table_unref);
   g_clear_pointer (&self->path_counts, g_hash_table_unref);
+  g_clear_pointer (&self->files, g_hash_table_unref);
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_free (self->last_upload_checksum);
   g_free (self->base_url);
   g_free (self->redirect_base);
   g_free (self->required_key);
@@ -893,6 +2136,9 @@ sp_fake_server_init (SpFakeServer *self)
   self->conversations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->path_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending = g_ptr_array_new_with_free_func (reply_free);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, fake_file_free);
+  self->jobs = g_ptr_array_new_with_free_func (fake_job_free);
+  self->job_step_ms = 20;
 }
 
 SpFakeServer *
@@ -904,6 +2150,10 @@ sp_fake_server_new (GError **error)
 
   self->server = soup_server_new ("server-header", "sp-fake-server", NULL);
   soup_server_add_handler (self->server, NULL, handle_request_cb, self, NULL);
+  /* A path has one handler with both callbacks: the early one sees the
+   * headers of an upload before its body, the other answers. */
+  soup_server_add_early_handler (self->server, "/v1/files", early_files_cb, self, NULL);
+  soup_server_add_handler (self->server, "/v1/files", handle_request_cb, self, NULL);
 
   if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
     return NULL;
@@ -998,4 +2248,29 @@ sp_fake_server_reset (SpFakeServer *self)
   self->leaked_auth_count = 0;
   self->last_had_auth = FALSE;
   g_clear_pointer (&self->last_body, g_free);
+}
+
+void
+sp_fake_server_set_job_step_ms (SpFakeServer *self,
+                                guint         step_ms)
+{
+  g_return_if_fail (SP_IS_FAKE_SERVER (self));
+
+  self->job_step_ms = MAX (step_ms, 1);
+}
+
+guint64
+sp_fake_server_get_last_upload_size (SpFakeServer *self)
+{
+  g_return_val_if_fail (SP_IS_FAKE_SERVER (self), 0);
+
+  return self->last_upload_size;
+}
+
+char *
+sp_fake_server_dup_last_upload_checksum (SpFakeServer *self)
+{
+  g_return_val_if_fail (SP_IS_FAKE_SERVER (self), NULL);
+
+  return g_strdup (self->last_upload_checksum);
 }

@@ -35,6 +35,38 @@ G_BEGIN_DECLS
  *   fake-redirect    307 to /elsewhere/v1/…, which counts requests that
  *                    still carry an Authorization header
  *
+ * Files and fine-tuning, as OpenAI has them:
+ *
+ *   POST /v1/files      multipart/form-data, read as it arrives and never
+ *                       kept whole: counted, checksummed (SHA-256) and,
+ *                       for purpose "fine-tune", checked as JSONL (the
+ *                       first 1000 lines parsed, the others only shaped
+ *                       like {…}); 400 "invalid_file_format" for a name
+ *                       not ending in .jsonl or a line that is not an
+ *                       object. Contents up to 1 MiB are kept for /content.
+ *   GET/DELETE /v1/files/{id}, GET /v1/files/{id}/content
+ *   POST /v1/fine_tuning/jobs, GET …/jobs?limit=&after=, GET …/jobs/{id},
+ *   GET …/{id}/events?limit=&after= and …/{id}/checkpoints (newest
+ *   first, as OpenAI), POST …/{id}/cancel
+ *
+ * A job lives on a clock of job-step-ms steps (20 ms unless set):
+ * validating_files, queued at step 2, running at step 4, then 20 metrics
+ * events ("data": step, train_loss, valid_loss with a validation file;
+ * the loss falls), checkpoints at steps 10 and 20, and succeeded with
+ * "ft:MODEL:fake:SUFFIX:abc123" ("gpt-4o-mini" is
+ * gpt-4o-mini-2024-07-18) and a result file "step_metrics.csv"
+ * (step,train_loss,valid_loss). The model or suffix picks a scenario:
+ *
+ *   suffix "fail"          fails at training step 5 with an error message
+ *   fake-ft-forbidden      403, "insufficient permissions … Missing scopes"
+ *   fake-ft-closed         403, code fine_tuning_not_available
+ *   fake-ft-quota          429 insufficient_quota
+ *   fake-ft-unknown-model  400 "Model … is not available for fine-tuning
+ *                          or does not exist."
+ *
+ * An unknown training or validation file gives 400 "invalid
+ * training_file: …"; a suffix over 64 characters 400.
+ *
  * "The first time" is per conversation: requests are grouped by the
  * X-Fake-Conversation header when present, else by a hash of the request
  * body, so a client re-sending the same request is the same conversation.
@@ -65,6 +97,12 @@ void          sp_fake_server_set_latency          (SpFakeServer  *self,
                                                    guint          latency_ms);
 void          sp_fake_server_set_required_key     (SpFakeServer  *self,
                                                    const char    *key);
+/* Length of one step of a fine-tuning job's clock. */
+void          sp_fake_server_set_job_step_ms      (SpFakeServer  *self,
+                                                   guint          step_ms);
+/* Bytes of the file part of the last upload, and their SHA-256 in hex. */
+guint64       sp_fake_server_get_last_upload_size (SpFakeServer  *self);
+char         *sp_fake_server_dup_last_upload_checksum (SpFakeServer *self);
 /* Forgets counters and conversations. */
 void          sp_fake_server_reset                (SpFakeServer  *self);
 

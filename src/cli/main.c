@@ -23,6 +23,9 @@ static const Command commands[] = {
   { "tokens",   sp_cli_tokens,   N_("Count or show the tokens of a text") },
   { "price",    sp_cli_price,    N_("Training cost, cost per call and break-even") },
   { "validate", sp_cli_validate, N_("Check a fine-tuning file and estimate its training cost") },
+  { "upload",   sp_cli_upload,   N_("Upload a JSONL training file for fine-tuning") },
+  { "finetune", sp_cli_finetune, N_("Start a fine-tuning job, and follow it with --wait") },
+  { "jobs",     sp_cli_jobs,     N_("List, show, follow the events of or cancel fine-tuning jobs") },
 };
 
 static void

@@ -27,6 +27,12 @@ int      sp_cli_price    (int    argc,
                           char **argv);
 int      sp_cli_validate (int    argc,
                           char **argv);
+int      sp_cli_upload   (int    argc,
+                          char **argv);
+int      sp_cli_finetune (int    argc,
+                          char **argv);
+int      sp_cli_jobs     (int    argc,
+                          char **argv);
 
 /* Parses @entries for command @name; on a usage error prints the error and
  * a hint on stderr and returns FALSE (the caller returns SP_CLI_EXIT_USAGE).

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-client.h"
+#include "sp-client-private.h"
 
 #include <string.h>
 
@@ -50,6 +51,7 @@ typedef enum
   REQUEST_CHAT,
   REQUEST_COMPLETION,
   REQUEST_MODELS,
+  REQUEST_CALL,
 } RequestKind;
 
 typedef enum
@@ -72,6 +74,19 @@ typedef struct
   gboolean       stream;
   SpDeltaFunc    delta_func;
   gpointer       delta_data;
+
+  /* Files and fine-tuning (sp-client-private.h). */
+  SpErrorContext error_context;
+  char          *content_type;
+  SpClientBodyFunc body_func;
+  gpointer       body_data;
+  GDestroyNotify body_data_free;
+  SpClientProgressFunc progress_func;
+  gpointer       progress_data;
+  goffset        body_sent;
+  goffset        body_total;
+  gboolean       body_written;
+  GOutputStream *download_to;
 
   guint          attempts;
   gboolean       delta_delivered;
@@ -105,6 +120,8 @@ typedef struct
 } Request;
 
 static void start_attempt (GTask *task);
+static gboolean request_deadline_cb (gpointer user_data);
+static void start_download (GTask *task);
 
 static void
 clear_source (GSource **source)
@@ -135,6 +152,12 @@ add_timeout (GTask       *task,
   g_source_attach (source, g_task_get_context (task));
 
   return source;
+}
+
+static gboolean
+is_sending_body (Request *req)
+{
+  return req->body_func != NULL && !req->body_written;
 }
 
 static void
@@ -181,6 +204,10 @@ request_free (gpointer data)
   g_free (req->finish_reason);
   g_free (req->answer_model);
   g_free (req->offline_text);
+  g_free (req->content_type);
+  if (req->body_data_free != NULL)
+    req->body_data_free (req->body_data);
+  g_clear_object (&req->download_to);
   g_free (req);
 }
 
@@ -384,10 +411,34 @@ fail_attempt_io (GTask  *task,
   g_autoptr(GError) owned = io_error;
   GError *error;
 
+  /* Our own errors, such as a file that changed while it was sent, say
+   * best what happened. */
+  if (io_error->domain == SP_ERROR && !user_cancelled (task))
+    {
+      fail_attempt (task, g_steal_pointer (&owned), FALSE, 0, NULL, NULL);
+      return;
+    }
+
   /* A server may keep the connection open after [DONE]. */
   if (req->parser != NULL && req->done_seen && !user_cancelled (task))
     {
       return_generate_result (task);
+      return;
+    }
+
+  if (req->deadline_hit == DEADLINE_IDLE && is_sending_body (req))
+    {
+      guint seconds = MAX (1, (self->timeouts.idle_timeout_ms + 999) / 1000);
+
+      error = g_error_new (SP_ERROR, SP_ERROR_TIMEOUT,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "Sending the file to %s stalled for %u second. "
+                                        "Check your network connection and try again.",
+                                        "Sending the file to %s stalled for %u seconds. "
+                                        "Check your network connection and try again.",
+                                        seconds),
+                           req->base_url, seconds);
+      fail_attempt (task, error, TRUE, 0, NULL, NULL);
       return;
     }
 
@@ -457,14 +508,27 @@ idle_deadline_cb (gpointer user_data)
 }
 
 static void
+start_request_deadline (GTask *task)
+{
+  SpClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+
+  clear_source (&req->request_source);
+  if (self->timeouts.request_timeout_ms > 0)
+    req->request_source = add_timeout (task, self->timeouts.request_timeout_ms,
+                                       request_deadline_cb, FALSE);
+}
+
+static void
 restart_idle_deadline (GTask *task)
 {
   SpClient *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
 
-  /* Only streams have an inactivity deadline: a server may think for
-   * minutes before it sends a whole answer at once. */
-  if (!req->stream || self->timeouts.idle_timeout_ms == 0)
+  /* Only streams, and uploads while their body goes out, have an
+   * inactivity deadline: a server may think for minutes before it sends a
+   * whole answer at once. */
+  if (!(req->stream || is_sending_body (req)) || self->timeouts.idle_timeout_ms == 0)
     return;
 
   clear_source (&req->idle_source);
@@ -480,13 +544,41 @@ wrote_headers_cb (SoupMessage *message,
   Request *req = g_task_get_task_data (task);
 
   clear_source (&req->connect_source);
+  restart_idle_deadline (task);
+}
+
+static void
+wrote_body_data_cb (SoupMessage *message,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  req->body_sent += chunk_size;
+  restart_idle_deadline (task);
+  if (req->progress_func != NULL)
+    req->progress_func (req->body_sent, req->body_total, req->progress_data);
 }
 
 static void
 wrote_body_cb (SoupMessage *message,
                gpointer     user_data)
 {
-  restart_idle_deadline (user_data);
+  GTask *task = user_data;
+  Request *req = g_task_get_task_data (task);
+
+  /* A long upload has no whole-request deadline while it is written;
+   * the wait for the answer has one. */
+  if (is_sending_body (req))
+    {
+      req->body_written = TRUE;
+      clear_source (&req->idle_source);
+      start_request_deadline (task);
+      return;
+    }
+
+  restart_idle_deadline (task);
 }
 
 static gint64
@@ -715,6 +807,13 @@ finish_json_answer (GTask *task)
       return;
     }
 
+  if (req->kind == REQUEST_CALL)
+    {
+      stop_request (task);
+      g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       fail_attempt (task, new_no_text_error (req), FALSE, 200, NULL, NULL);
@@ -793,9 +892,9 @@ finish_error_answer (GTask *task,
                          _("The server at %s needs an API key. Add one in Preferences → Providers."),
                          req->base_url);
   else
-    error = sp_error_new_for_http (status, node,
-                                   req->kind == REQUEST_MODELS ? NULL : req->model,
-                                   req->base_url);
+    error = sp_error_new_for_http_in_context (req->error_context, status, node,
+                                              req->kind == REQUEST_MODELS ? NULL : req->model,
+                                              req->base_url);
 
   fail_attempt (task, error, !SOUP_STATUS_IS_REDIRECTION (status), status, code, type);
 }
@@ -914,6 +1013,41 @@ read_next (GTask *task)
                                    g_object_ref (task));
 }
 
+static void
+splice_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gssize written;
+
+  written = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error);
+  if (written < 0)
+    {
+      fail_attempt_io (task, error);
+      return;
+    }
+
+  stop_request (task);
+  g_task_return_pointer (task, json_node_init_int (json_node_alloc (), written),
+                         (GDestroyNotify) json_node_unref);
+}
+
+static void
+start_download (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+
+  /* Bytes may reach the file from here on: another attempt would add
+   * them a second time. */
+  req->delta_delivered = TRUE;
+  g_output_stream_splice_async (req->download_to, req->input,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                                G_PRIORITY_DEFAULT, req->attempt_cancellable,
+                                splice_cb, g_object_ref (task));
+}
+
 static gboolean
 is_event_stream (SoupMessage *message)
 {
@@ -947,12 +1081,42 @@ send_cb (GObject      *object,
 
   status = soup_message_get_status (req->message);
   req->buffer = g_byte_array_new ();
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) && req->download_to != NULL)
+    {
+      start_download (task);
+      return;
+    }
+
   if (SOUP_STATUS_IS_SUCCESSFUL (status) &&
       req->stream &&
       is_event_stream (req->message))
     req->parser = sp_sse_parser_new (sse_event_cb, task);
 
   read_next (task);
+}
+
+/* A fresh body for this attempt, from the caller's factory. */
+static gboolean
+set_streamed_body (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GInputStream) body = NULL;
+  GError *error = NULL;
+  goffset length = -1;
+
+  body = req->body_func (req->body_data, &length, &error);
+  if (body == NULL)
+    {
+      g_clear_object (&req->message);
+      return_error (task, error);
+      return FALSE;
+    }
+
+  req->body_total = length;
+  soup_message_set_request_body (req->message, req->content_type, body, length);
+
+  return TRUE;
 }
 
 static void
@@ -972,6 +1136,8 @@ start_attempt (GTask *task)
   req->prompt_tokens = -1;
   req->completion_tokens = -1;
   req->done_seen = FALSE;
+  req->body_sent = 0;
+  req->body_written = FALSE;
 
   req->message = soup_message_new (req->method, req->url);
   if (req->message == NULL)
@@ -999,17 +1165,19 @@ start_attempt (GTask *task)
 
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->message, "application/json", req->body);
+  else if (req->body_func != NULL && !set_streamed_body (task))
+    return;
 
   g_signal_connect (req->message, "wrote-headers", G_CALLBACK (wrote_headers_cb), task);
+  g_signal_connect (req->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), task);
   g_signal_connect (req->message, "wrote-body", G_CALLBACK (wrote_body_cb), task);
 
   req->attempt_cancellable = g_cancellable_new ();
   if (self->timeouts.connect_timeout_ms > 0)
     req->connect_source = add_timeout (task, self->timeouts.connect_timeout_ms,
                                        connect_deadline_cb, FALSE);
-  if (self->timeouts.request_timeout_ms > 0)
-    req->request_source = add_timeout (task, self->timeouts.request_timeout_ms,
-                                       request_deadline_cb, FALSE);
+  if (req->body_func == NULL)
+    start_request_deadline (task);
 
   soup_session_send_async (self->session, req->message, G_PRIORITY_DEFAULT,
                            req->attempt_cancellable, send_cb, g_object_ref (task));
@@ -1076,6 +1244,7 @@ new_request_task (SpClient            *self,
 
   req->kind = kind;
   req->method = kind == REQUEST_MODELS ? SOUP_METHOD_GET : SOUP_METHOD_POST;
+  req->error_context = SP_ERROR_CONTEXT_GENERATION;
   req->base_url = g_strdup (base_url != NULL ? base_url : "");
   req->text = g_string_new (NULL);
   req->prompt_tokens = -1;
@@ -1588,6 +1757,77 @@ sp_client_list_models_finish (SpClient      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sp_client_call_async (SpClient            *self,
+                      const SpClientCall  *call,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *req;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (call != NULL);
+  g_return_if_fail (call->method != NULL && call->path != NULL);
+  g_return_if_fail (call->json_body == NULL || call->body_func == NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_request_task (self, REQUEST_CALL, "sp_client_call_async",
+                           cancellable, callback, user_data);
+  g_task_set_source_tag (task, sp_client_call_async);
+  req = g_task_get_task_data (task);
+  req->method = call->method;
+  req->error_context = call->error_context;
+  req->model = g_strdup (call->model);
+  req->content_type = g_strdup (call->content_type);
+  req->body_func = call->body_func;
+  req->body_data = call->body_data;
+  req->body_data_free = call->body_data_free;
+  req->progress_func = call->progress_func;
+  req->progress_data = call->progress_data;
+  if (call->json_body != NULL)
+    req->body = g_bytes_ref (call->json_body);
+  if (call->download_to != NULL)
+    req->download_to = g_object_ref (call->download_to);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (sp_provider_get_kind (self->provider) == SP_PROVIDER_KIND_OFFLINE)
+    {
+      g_task_return_new_error (task, SP_ERROR, SP_ERROR_UNSUPPORTED,
+                               _("The offline provider cannot upload files or fine-tune. "
+                                 "Export the JSONL and use a provider that fine-tunes, "
+                                 "or a local trainer."));
+      return;
+    }
+
+  req->url = join_url (req->base_url, call->path);
+
+  watch_cancellable (task);
+  start_attempt (task);
+}
+
+JsonNode *
+sp_client_call_finish (SpClient      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (SP_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+sp_client_escape_id (const char *id)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return g_uri_escape_string (id, NULL, FALSE);
 }
 
 static const char *

@@ -28,7 +28,18 @@ typedef enum
   SP_ERROR_TRUNCATED,          /* stream ended without [DONE] */
   SP_ERROR_UNSUPPORTED,        /* the provider cannot do this */
   SP_ERROR_BAD_FILE,           /* unreadable or malformed file */
+  SP_ERROR_FINE_TUNING_UNAVAILABLE, /* the account or server takes no fine-tuning jobs */
 } SpError;
+
+/* What a request was doing, so an HTTP error can be told in its words. */
+typedef enum
+{
+  SP_ERROR_CONTEXT_GENERATION,        /* chat, completions, models */
+  SP_ERROR_CONTEXT_UPLOAD,            /* POST /files */
+  SP_ERROR_CONTEXT_FILES,             /* GET/DELETE /files/{id}… */
+  SP_ERROR_CONTEXT_FINE_TUNE_CREATE,  /* POST /fine_tuning/jobs */
+  SP_ERROR_CONTEXT_FINE_TUNE,         /* the other /fine_tuning/jobs calls */
+} SpErrorContext;
 
 GQuark sp_error_quark (void);
 
@@ -51,6 +62,22 @@ GError  *sp_error_new_for_http        (guint         status,
                                        JsonNode     *body,
                                        const char   *model,
                                        const char   *url);
+
+/* The same for a request of another kind than generation: files and
+ * fine-tuning have their own words for 400, 403 and 404, and a server
+ * that says fine-tuning is closed to the account gives
+ * SP_ERROR_FINE_TUNING_UNAVAILABLE with what to do instead. */
+GError  *sp_error_new_for_http_in_context (SpErrorContext  context,
+                                           guint           status,
+                                           JsonNode       *body,
+                                           const char     *model,
+                                           const char     *url);
+
+/* Whether the server's error says that fine-tuning is not available to
+ * this account (as OpenAI answers once it takes no new self-serve jobs),
+ * rather than that one model cannot be fine-tuned. */
+gboolean sp_error_is_fine_tuning_closed   (const char     *message,
+                                           const char     *code);
 
 /* An error for a failure below HTTP (refused, unknown host, TLS, dropped
  * connection) reaching @url. */

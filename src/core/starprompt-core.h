@@ -3,8 +3,10 @@
 
 #include "sp-batch.h"
 #include "sp-client.h"
+#include "sp-client-files.h"
 #include "sp-cost-estimate.h"
 #include "sp-error.h"
+#include "sp-fine-tune.h"
 #include "sp-jsonl.h"
 #include "sp-offline.h"
 #include "sp-price-sheet.h"

@@ -1,0 +1,1745 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "sp-fine-tune"
+
+#include "config.h"
+
+#include "sp-fine-tune.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "sp-client-private.h"
+#include "sp-error.h"
+
+/* Events asked for in one page while watching. */
+#define WATCH_EVENTS_PAGE 50
+
+struct _SpFineTuneWatcher
+{
+  GObject        parent_instance;
+
+  SpClient      *client;
+  char          *job_id;
+  SpFineTuneJob *job;
+  guint          initial_interval;
+  guint          max_interval;
+
+  /* The watch in flight. */
+  GTask         *task;
+  guint          interval;
+  gboolean       changed;
+  gboolean       in_flight;
+  GSource       *poll_source;
+  GSource       *cancel_source;
+  GHashTable    *seen_events;   /* id → id */
+  GPtrArray     *new_events;    /* SpFineTuneEvent, newest first */
+};
+
+G_DEFINE_FINAL_TYPE (SpFineTuneWatcher, sp_fine_tune_watcher, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_JOB_ID,
+  PROP_JOB,
+  PROP_STATUS,
+  PROP_TRAINED_TOKENS,
+  PROP_FINE_TUNED_MODEL,
+  PROP_INITIAL_INTERVAL,
+  PROP_MAX_INTERVAL,
+  N_PROPS
+};
+
+enum {
+  EVENT,
+  FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_BOXED_TYPE (SpFineTuneJob, sp_fine_tune_job,
+                     sp_fine_tune_job_copy, sp_fine_tune_job_free)
+G_DEFINE_BOXED_TYPE (SpFineTuneEvent, sp_fine_tune_event,
+                     sp_fine_tune_event_copy, sp_fine_tune_event_free)
+G_DEFINE_BOXED_TYPE (SpFineTuneCheckpoint, sp_fine_tune_checkpoint,
+                     sp_fine_tune_checkpoint_copy, sp_fine_tune_checkpoint_free)
+
+static const struct
+{
+  SpFineTuneStatus  status;
+  const char       *text;
+  const char       *label;
+} statuses[] = {
+  { SP_FINE_TUNE_STATUS_UNKNOWN, NULL, N_("Unknown") },
+  { SP_FINE_TUNE_STATUS_VALIDATING_FILES, "validating_files", N_("Validating files") },
+  { SP_FINE_TUNE_STATUS_QUEUED, "queued", N_("Queued") },
+  { SP_FINE_TUNE_STATUS_RUNNING, "running", N_("Running") },
+  { SP_FINE_TUNE_STATUS_SUCCEEDED, "succeeded", N_("Succeeded") },
+  { SP_FINE_TUNE_STATUS_FAILED, "failed", N_("Failed") },
+  { SP_FINE_TUNE_STATUS_CANCELLED, "cancelled", N_("Cancelled") },
+};
+
+/* What a call returns. */
+typedef enum
+{
+  RESULT_JOB,
+  RESULT_JOBS,
+  RESULT_EVENTS,
+  RESULT_CHECKPOINTS,
+} ResultKind;
+
+typedef struct
+{
+  ResultKind kind;
+  gboolean   has_more;
+} Call;
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_int (JsonObject *object,
+         const char *name,
+         gint64     *value)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return FALSE;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL ||
+      !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static gint64
+get_int_or (JsonObject *object,
+            const char *name,
+            gint64      fallback)
+{
+  gint64 value;
+
+  return get_int (object, name, &value) ? value : fallback;
+}
+
+static double
+get_number (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NAN;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NAN;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_DOUBLE:
+      return json_node_get_double (node);
+    case G_TYPE_INT64:
+      return (double) json_node_get_int (node);
+    default:
+      return NAN;
+    }
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+
+  node = json_object_get_member (object, name);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+static char **
+get_string_array (JsonObject *object,
+                  const char *name)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (element) &&
+              json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* n_epochs from "hyperparameters", or from "method" in newer answers;
+ * "auto" is 0. */
+static guint
+get_epochs (JsonObject *job)
+{
+  JsonObject *hyperparameters = get_object (job, "hyperparameters");
+  gint64 epochs;
+
+  if (hyperparameters == NULL)
+    hyperparameters = get_object (get_object (get_object (job, "method"), "supervised"),
+                                  "hyperparameters");
+
+  if (!get_int (hyperparameters, "n_epochs", &epochs) || epochs < 0)
+    return 0;
+
+  return epochs;
+}
+
+static void
+set_string_or_null (JsonObject *object,
+                    const char *name,
+                    const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, name, value);
+  else
+    json_object_set_null_member (object, name);
+}
+
+static void
+set_number_if_known (JsonObject *object,
+                     const char *name,
+                     double      value)
+{
+  if (!isnan (value))
+    json_object_set_double_member (object, name, value);
+}
+
+static GBytes *
+build_request_body (const SpFineTuneRequest *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, request->model);
+  json_builder_set_member_name (builder, "training_file");
+  json_builder_add_string_value (builder, request->training_file);
+  if (request->validation_file != NULL && *request->validation_file != '\0')
+    {
+      json_builder_set_member_name (builder, "validation_file");
+      json_builder_add_string_value (builder, request->validation_file);
+    }
+  if (request->suffix != NULL && *request->suffix != '\0')
+    {
+      json_builder_set_member_name (builder, "suffix");
+      json_builder_add_string_value (builder, request->suffix);
+    }
+  if (request->has_seed)
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, request->seed);
+    }
+
+  json_builder_set_member_name (builder, "method");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "supervised");
+  json_builder_set_member_name (builder, "supervised");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "hyperparameters");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "n_epochs");
+  if (request->n_epochs == 0)
+    json_builder_add_string_value (builder, "auto");
+  else
+    json_builder_add_int_value (builder, request->n_epochs);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GError *
+new_no_job_error (void)
+{
+  return g_error_new (SP_ERROR, SP_ERROR_BAD_RESPONSE,
+                      _("The server’s answer does not describe a fine-tuning job. "
+                        "Check that the provider offers fine-tuning (/v1/fine_tuning/jobs)."));
+}
+
+static GPtrArray *
+take_list (JsonNode   *node,
+           ResultKind  kind,
+           gboolean   *has_more,
+           GError    **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  JsonObject *object;
+  JsonNode *data;
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node) ||
+      (data = json_object_get_member (json_node_get_object (node), "data")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (data))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_BAD_RESPONSE,
+                   _("The server’s answer is not a list. "
+                     "Check that the provider offers fine-tuning (/v1/fine_tuning/jobs)."));
+      return NULL;
+    }
+
+  object = json_node_get_object (node);
+  *has_more = json_object_get_boolean_member_with_default (object, "has_more", FALSE);
+
+  if (kind == RESULT_JOBS)
+    items = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_fine_tune_job_free);
+  else if (kind == RESULT_EVENTS)
+    items = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_fine_tune_event_free);
+  else
+    items = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_fine_tune_checkpoint_free);
+
+  array = json_node_get_array (data);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item;
+      gpointer parsed;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+
+      item = json_node_get_object (element);
+      if (kind == RESULT_JOBS)
+        parsed = sp_fine_tune_job_new_from_json (item);
+      else if (kind == RESULT_EVENTS)
+        parsed = sp_fine_tune_event_new_from_json (item);
+      else
+        parsed = sp_fine_tune_checkpoint_new_from_json (item);
+
+      if (parsed != NULL)
+        g_ptr_array_add (items, parsed);
+    }
+
+  return g_steal_pointer (&items);
+}
+
+static void
+call_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  Call *call = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  node = sp_client_call_finish (SP_CLIENT (object), result, &error);
+  if (node == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (call->kind == RESULT_JOB)
+    {
+      SpFineTuneJob *job = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        job = sp_fine_tune_job_new_from_json (json_node_get_object (node));
+      if (job == NULL)
+        g_task_return_error (task, new_no_job_error ());
+      else
+        g_task_return_pointer (task, job, (GDestroyNotify) sp_fine_tune_job_free);
+      return;
+    }
+
+  {
+    GPtrArray *items = take_list (node, call->kind, &call->has_more, &error);
+
+    if (items == NULL)
+      g_task_return_error (task, error);
+    else
+      g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+  }
+}
+
+static void
+start_call (SpClient            *client,
+            GTask               *task,
+            const char          *method,
+            const char          *path,
+            GBytes              *body,
+            SpErrorContext       context,
+            const char          *model)
+{
+  SpClientCall call = {
+    .method = method,
+    .path = path,
+    .error_context = context,
+    .model = model,
+    .json_body = body,
+  };
+
+  sp_client_call_async (client, &call, g_task_get_cancellable (task), call_cb, g_object_ref (task));
+}
+
+static GTask *
+new_call_task (SpClient            *client,
+               ResultKind           kind,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (client, cancellable, callback, user_data);
+  Call *call = g_new0 (Call, 1);
+
+  call->kind = kind;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, g_free);
+
+  return task;
+}
+
+static gboolean
+check_job_id (GTask      *task,
+              const char *job_id)
+{
+  if (job_id != NULL && *job_id != '\0')
+    return TRUE;
+
+  g_task_return_new_error (task, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                           _("No fine-tuning job id was given. Job ids start with “ftjob-”."));
+  return FALSE;
+}
+
+/* "/fine_tuning/jobs/ID/WHAT?limit=N&after=AFTER", every piece escaped. */
+static char *
+build_path (const char *job_id,
+            const char *what,
+            const char *after,
+            guint       limit)
+{
+  GString *path = g_string_new ("/fine_tuning/jobs");
+  char separator = '?';
+
+  if (job_id != NULL)
+    {
+      g_autofree char *escaped = sp_client_escape_id (job_id);
+
+      g_string_append_printf (path, "/%s", escaped);
+    }
+  if (what != NULL)
+    g_string_append_printf (path, "/%s", what);
+  if (limit > 0)
+    {
+      g_string_append_printf (path, "%climit=%u", separator, limit);
+      separator = '&';
+    }
+  if (after != NULL && *after != '\0')
+    {
+      g_autofree char *escaped = sp_client_escape_id (after);
+
+      g_string_append_printf (path, "%cafter=%s", separator, escaped);
+    }
+
+  return g_string_free (path, FALSE);
+}
+
+static GPtrArray *
+list_finish (SpClient      *client,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             gboolean      *has_more,
+             GError       **error)
+{
+  Call *call;
+
+  g_return_val_if_fail (SP_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (has_more != NULL)
+    *has_more = call->has_more;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The watcher. */
+
+static void poll_job (SpFineTuneWatcher *self);
+
+/* Errors that another poll will not cure. */
+static gboolean
+is_lasting_error (const GError *error)
+{
+  if (error->domain != SP_ERROR)
+    return FALSE;
+
+  switch ((SpError) error->code)
+    {
+    case SP_ERROR_INVALID_INPUT:
+    case SP_ERROR_INVALID_KEY:
+    case SP_ERROR_AUTH:
+    case SP_ERROR_PERMISSION:
+    case SP_ERROR_NOT_FOUND:
+    case SP_ERROR_QUOTA:
+    case SP_ERROR_BAD_REQUEST:
+    case SP_ERROR_UNSUPPORTED:
+    case SP_ERROR_FINE_TUNING_UNAVAILABLE:
+      return TRUE;
+
+    case SP_ERROR_FAILED:
+    case SP_ERROR_CONNECTION:
+    case SP_ERROR_TIMEOUT:
+    case SP_ERROR_RATE_LIMITED:
+    case SP_ERROR_SERVER:
+    case SP_ERROR_BAD_RESPONSE:
+    case SP_ERROR_TRUNCATED:
+    case SP_ERROR_BAD_FILE:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+stop_watch (SpFineTuneWatcher *self)
+{
+  if (self->poll_source != NULL)
+    {
+      g_source_destroy (self->poll_source);
+      g_clear_pointer (&self->poll_source, g_source_unref);
+    }
+  if (self->cancel_source != NULL)
+    {
+      g_source_destroy (self->cancel_source);
+      g_clear_pointer (&self->cancel_source, g_source_unref);
+    }
+  g_ptr_array_set_size (self->new_events, 0);
+}
+
+static void
+finish_watch (SpFineTuneWatcher *self,
+              GError            *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  stop_watch (self);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  g_signal_emit (self, signals[FINISHED], 0, self->job, error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, sp_fine_tune_job_copy (self->job),
+                           (GDestroyNotify) sp_fine_tune_job_free);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  SpFineTuneWatcher *self = user_data;
+
+  g_clear_pointer (&self->poll_source, g_source_unref);
+  poll_job (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (SpFineTuneWatcher *self)
+{
+  if (self->changed || self->interval == 0)
+    self->interval = self->initial_interval;
+  else
+    self->interval = MIN (self->interval * 2, MAX (self->max_interval, self->initial_interval));
+  self->changed = FALSE;
+
+  g_debug ("Polling %s again in %u ms", self->job_id, self->interval);
+  self->poll_source = g_timeout_source_new (self->interval);
+  g_source_set_callback (self->poll_source, poll_cb, self, NULL);
+  g_source_attach (self->poll_source, g_task_get_context (self->task));
+}
+
+static void
+poll_failed (SpFineTuneWatcher *self,
+             GError            *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || is_lasting_error (error))
+    {
+      finish_watch (self, error);
+      return;
+    }
+
+  g_debug ("Polling %s failed, trying again later: %s", self->job_id, error->message);
+  g_clear_error (&error);
+  schedule_poll (self);
+}
+
+static void
+take_job (SpFineTuneWatcher *self,
+          SpFineTuneJob     *job)
+{
+  g_autoptr(SpFineTuneJob) old = g_steal_pointer (&self->job);
+  gboolean status_changed = old == NULL || old->status != job->status;
+  gboolean tokens_changed = old == NULL || old->trained_tokens != job->trained_tokens;
+  gboolean model_changed = old == NULL || g_strcmp0 (old->fine_tuned_model, job->fine_tuned_model) != 0;
+
+  self->job = job;
+
+  if (!status_changed && !tokens_changed && !model_changed)
+    return;
+
+  self->changed = TRUE;
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOB]);
+  if (status_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  if (tokens_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINED_TOKENS]);
+  if (model_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINE_TUNED_MODEL]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+emit_new_events (SpFineTuneWatcher *self)
+{
+  /* Pages run newest first; people read oldest first. */
+  for (guint i = self->new_events->len; i > 0; i--)
+    {
+      SpFineTuneEvent *event = g_ptr_array_index (self->new_events, i - 1);
+
+      g_hash_table_add (self->seen_events, g_strdup (event->id));
+      g_signal_emit (self, signals[EVENT], 0, event);
+
+      /* A handler may have cancelled the watch. */
+      if (self->task == NULL)
+        return;
+    }
+
+  if (self->new_events->len > 0)
+    self->changed = TRUE;
+  g_ptr_array_set_size (self->new_events, 0);
+}
+
+static void fetch_events (SpFineTuneWatcher *self,
+                          const char        *after);
+
+static void
+events_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SpFineTuneWatcher) self = user_data;
+  g_autoptr(GPtrArray) page = NULL;
+  GError *error = NULL;
+  gboolean has_more = FALSE;
+  gboolean reached_seen = FALSE;
+
+  self->in_flight = FALSE;
+  page = sp_client_list_fine_tune_events_finish (SP_CLIENT (object), result, &has_more, &error);
+  if (page == NULL)
+    {
+      poll_failed (self, error);
+      return;
+    }
+
+  for (guint i = 0; i < page->len; i++)
+    {
+      SpFineTuneEvent *event = g_ptr_array_index (page, i);
+
+      if (g_hash_table_contains (self->seen_events, event->id))
+        {
+          reached_seen = TRUE;
+          break;
+        }
+      g_ptr_array_add (self->new_events, sp_fine_tune_event_copy (event));
+    }
+
+  if (!reached_seen && has_more && page->len > 0)
+    {
+      SpFineTuneEvent *oldest = g_ptr_array_index (page, page->len - 1);
+
+      fetch_events (self, oldest->id);
+      return;
+    }
+
+  emit_new_events (self);
+  if (self->task == NULL)
+    return;
+
+  if (sp_fine_tune_status_is_final (self->job->status))
+    finish_watch (self, NULL);
+  else
+    schedule_poll (self);
+}
+
+static void
+fetch_events (SpFineTuneWatcher *self,
+              const char        *after)
+{
+  self->in_flight = TRUE;
+  sp_client_list_fine_tune_events_async (self->client, self->job_id, after, WATCH_EVENTS_PAGE,
+                                         g_task_get_cancellable (self->task),
+                                         events_cb, g_object_ref (self));
+}
+
+static void
+job_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(SpFineTuneWatcher) self = user_data;
+  SpFineTuneJob *job;
+  GError *error = NULL;
+
+  self->in_flight = FALSE;
+  job = sp_client_get_fine_tune_job_finish (SP_CLIENT (object), result, &error);
+  if (job == NULL)
+    {
+      poll_failed (self, error);
+      return;
+    }
+
+  take_job (self, job);
+
+  /* The events after the job: once it is final, they are all there. */
+  fetch_events (self, NULL);
+}
+
+static void
+poll_job (SpFineTuneWatcher *self)
+{
+  self->in_flight = TRUE;
+  sp_client_get_fine_tune_job_async (self->client, self->job_id,
+                                     g_task_get_cancellable (self->task),
+                                     job_cb, g_object_ref (self));
+}
+
+static gboolean
+watch_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  SpFineTuneWatcher *self = user_data;
+
+  /* A request in flight ends by itself with G_IO_ERROR_CANCELLED;
+   * between polls nothing would wake the watch up. */
+  if (!self->in_flight && self->task != NULL)
+    finish_watch (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             _("The request was cancelled.")));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sp_fine_tune_watcher_dispose (GObject *object)
+{
+  SpFineTuneWatcher *self = (SpFineTuneWatcher *)object;
+
+  stop_watch (self);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (sp_fine_tune_watcher_parent_class)->dispose (object);
+}
+
+static void
+sp_fine_tune_watcher_finalize (GObject *object)
+{
+  SpFineTuneWatcher *self = (SpFineTuneWatcher *)object;
+
+  g_assert (self->task == NULL);
+
+  g_free (self->job_id);
+  g_clear_pointer (&self->job, sp_fine_tune_job_free);
+  g_hash_table_unref (self->seen_events);
+  g_ptr_array_unref (self->new_events);
+
+  G_OBJECT_CLASS (sp_fine_tune_watcher_parent_class)->finalize (object);
+}
+
+static void
+sp_fine_tune_watcher_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SpFineTuneWatcher *self = SP_FINE_TUNE_WATCHER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_JOB_ID:
+      g_value_set_string (value, self->job_id);
+      break;
+
+    case PROP_JOB:
+      g_value_set_boxed (value, self->job);
+      break;
+
+    case PROP_STATUS:
+      g_value_set_enum (value, sp_fine_tune_watcher_get_status (self));
+      break;
+
+    case PROP_TRAINED_TOKENS:
+      g_value_set_int64 (value, sp_fine_tune_watcher_get_trained_tokens (self));
+      break;
+
+    case PROP_FINE_TUNED_MODEL:
+      g_value_set_string (value, sp_fine_tune_watcher_get_fine_tuned_model (self));
+      break;
+
+    case PROP_INITIAL_INTERVAL:
+      g_value_set_uint (value, self->initial_interval);
+      break;
+
+    case PROP_MAX_INTERVAL:
+      g_value_set_uint (value, self->max_interval);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_fine_tune_watcher_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SpFineTuneWatcher *self = SP_FINE_TUNE_WATCHER (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+
+    case PROP_JOB_ID:
+      self->job_id = g_value_dup_string (value);
+      break;
+
+    case PROP_INITIAL_INTERVAL:
+      sp_fine_tune_watcher_set_initial_interval (self, g_value_get_uint (value));
+      break;
+
+    case PROP_MAX_INTERVAL:
+      sp_fine_tune_watcher_set_max_interval (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_fine_tune_watcher_class_init (SpFineTuneWatcherClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sp_fine_tune_watcher_dispose;
+  object_class->finalize = sp_fine_tune_watcher_finalize;
+  object_class->get_property = sp_fine_tune_watcher_get_property;
+  object_class->set_property = sp_fine_tune_watcher_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         SP_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_JOB_ID] =
+    g_param_spec_string ("job-id", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_JOB] =
+    g_param_spec_boxed ("job", NULL, NULL,
+                        SP_TYPE_FINE_TUNE_JOB,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL,
+                       SP_TYPE_FINE_TUNE_STATUS,
+                       SP_FINE_TUNE_STATUS_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRAINED_TOKENS] =
+    g_param_spec_int64 ("trained-tokens", NULL, NULL,
+                        -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FINE_TUNED_MODEL] =
+    g_param_spec_string ("fine-tuned-model", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INITIAL_INTERVAL] =
+    g_param_spec_uint ("initial-interval", NULL, NULL,
+                       1, G_MAXUINT, SP_FINE_TUNE_WATCHER_INITIAL_INTERVAL_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_INTERVAL] =
+    g_param_spec_uint ("max-interval", NULL, NULL,
+                       1, G_MAXUINT, SP_FINE_TUNE_WATCHER_MAX_INTERVAL_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SpFineTuneWatcher::event:
+   * @event: a new event of the job, in the order they happened
+   */
+  signals[EVENT] =
+    g_signal_new ("event",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  SP_TYPE_FINE_TUNE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * SpFineTuneWatcher::finished:
+   * @job: (nullable): the job as last seen
+   * @error: (nullable): why watching stopped before the job ended
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  SP_TYPE_FINE_TUNE_JOB | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+sp_fine_tune_watcher_init (SpFineTuneWatcher *self)
+{
+  self->initial_interval = SP_FINE_TUNE_WATCHER_INITIAL_INTERVAL_MS;
+  self->max_interval = SP_FINE_TUNE_WATCHER_MAX_INTERVAL_MS;
+  self->seen_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->new_events = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_fine_tune_event_free);
+}
+
+GType
+sp_fine_tune_status_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { SP_FINE_TUNE_STATUS_UNKNOWN, "SP_FINE_TUNE_STATUS_UNKNOWN", "unknown" },
+        { SP_FINE_TUNE_STATUS_VALIDATING_FILES, "SP_FINE_TUNE_STATUS_VALIDATING_FILES", "validating-files" },
+        { SP_FINE_TUNE_STATUS_QUEUED, "SP_FINE_TUNE_STATUS_QUEUED", "queued" },
+        { SP_FINE_TUNE_STATUS_RUNNING, "SP_FINE_TUNE_STATUS_RUNNING", "running" },
+        { SP_FINE_TUNE_STATUS_SUCCEEDED, "SP_FINE_TUNE_STATUS_SUCCEEDED", "succeeded" },
+        { SP_FINE_TUNE_STATUS_FAILED, "SP_FINE_TUNE_STATUS_FAILED", "failed" },
+        { SP_FINE_TUNE_STATUS_CANCELLED, "SP_FINE_TUNE_STATUS_CANCELLED", "cancelled" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("SpFineTuneStatus"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+
+  return type_id;
+}
+
+const char *
+sp_fine_tune_status_to_string (SpFineTuneStatus status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (statuses[i].status == status)
+      return statuses[i].text;
+
+  return NULL;
+}
+
+SpFineTuneStatus
+sp_fine_tune_status_from_string (const char *text)
+{
+  if (text == NULL)
+    return SP_FINE_TUNE_STATUS_UNKNOWN;
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (statuses[i].text, text) == 0)
+      return statuses[i].status;
+
+  return SP_FINE_TUNE_STATUS_UNKNOWN;
+}
+
+const char *
+sp_fine_tune_status_get_label (SpFineTuneStatus status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (statuses[i].status == status)
+      return _(statuses[i].label);
+
+  return _("Unknown");
+}
+
+gboolean
+sp_fine_tune_status_is_final (SpFineTuneStatus status)
+{
+  return status == SP_FINE_TUNE_STATUS_SUCCEEDED ||
+         status == SP_FINE_TUNE_STATUS_FAILED ||
+         status == SP_FINE_TUNE_STATUS_CANCELLED;
+}
+
+gboolean
+sp_fine_tune_check_suffix (const char  *suffix,
+                           GError     **error)
+{
+  glong length;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (suffix == NULL || *suffix == '\0')
+    return TRUE;
+
+  if (!g_utf8_validate (suffix, -1, NULL))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                   _("The suffix is not valid text. Use only letters a–z, digits, “-” and “_”."));
+      return FALSE;
+    }
+
+  length = g_utf8_strlen (suffix, -1);
+  if (length > SP_FINE_TUNE_MAX_SUFFIX)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                   _("The suffix “%s” has %u characters; at most %u are allowed. Shorten it."),
+                   suffix, (guint) length, (guint) SP_FINE_TUNE_MAX_SUFFIX);
+      return FALSE;
+    }
+
+  for (const char *p = suffix; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (g_ascii_isalnum (*p) || *p == '-' || *p == '_')
+        continue;
+
+      {
+        g_autofree char *character = g_strndup (p, g_utf8_next_char (p) - p);
+
+        g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                     _("The suffix “%s” contains “%s”. Use only letters a–z, digits, “-” and “_”: "
+                       "the suffix becomes part of the model’s name."),
+                     suffix, character);
+      }
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sp_fine_tune_check_request (const SpFineTuneRequest  *request,
+                            GError                  **error)
+{
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (request->model == NULL || *request->model == '\0')
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                   _("No model is selected. Pick the model to fine-tune."));
+      return FALSE;
+    }
+
+  if (request->training_file == NULL || *request->training_file == '\0')
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                   _("No training file is given. Upload the JSONL first and use its file id "
+                     "(it starts with “file-”)."));
+      return FALSE;
+    }
+
+  if (request->n_epochs > SP_FINE_TUNE_MAX_EPOCHS)
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
+                   _("%u epochs are too many: choose between 1 and %u, or automatic."),
+                   request->n_epochs, (guint) SP_FINE_TUNE_MAX_EPOCHS);
+      return FALSE;
+    }
+
+  return sp_fine_tune_check_suffix (request->suffix, error);
+}
+
+SpFineTuneJob *
+sp_fine_tune_job_copy (const SpFineTuneJob *job)
+{
+  SpFineTuneJob *copy;
+
+  g_return_val_if_fail (job != NULL, NULL);
+
+  copy = g_memdup2 (job, sizeof *job);
+  copy->id = g_strdup (job->id);
+  copy->model = g_strdup (job->model);
+  copy->fine_tuned_model = g_strdup (job->fine_tuned_model);
+  copy->status_text = g_strdup (job->status_text);
+  copy->training_file = g_strdup (job->training_file);
+  copy->validation_file = g_strdup (job->validation_file);
+  copy->suffix = g_strdup (job->suffix);
+  copy->error_code = g_strdup (job->error_code);
+  copy->error_message = g_strdup (job->error_message);
+  copy->result_files = g_strdupv (job->result_files);
+
+  return copy;
+}
+
+void
+sp_fine_tune_job_free (SpFineTuneJob *job)
+{
+  if (job == NULL)
+    return;
+
+  g_free (job->id);
+  g_free (job->model);
+  g_free (job->fine_tuned_model);
+  g_free (job->status_text);
+  g_free (job->training_file);
+  g_free (job->validation_file);
+  g_free (job->suffix);
+  g_free (job->error_code);
+  g_free (job->error_message);
+  g_strfreev (job->result_files);
+  g_free (job);
+}
+
+SpFineTuneJob *
+sp_fine_tune_job_new_from_json (JsonObject *object)
+{
+  SpFineTuneJob *job;
+  JsonObject *error;
+  const char *id;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  id = get_string (object, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
+
+  job = g_new0 (SpFineTuneJob, 1);
+  job->id = g_strdup (id);
+  job->model = g_strdup (get_string (object, "model"));
+  job->fine_tuned_model = g_strdup (get_string (object, "fine_tuned_model"));
+  job->status_text = g_strdup (get_string (object, "status"));
+  job->status = sp_fine_tune_status_from_string (job->status_text);
+  job->training_file = g_strdup (get_string (object, "training_file"));
+  job->validation_file = g_strdup (get_string (object, "validation_file"));
+  job->suffix = g_strdup (get_string (object, "user_provided_suffix"));
+  job->trained_tokens = get_int_or (object, "trained_tokens", -1);
+  job->created_at = get_int_or (object, "created_at", 0);
+  job->finished_at = get_int_or (object, "finished_at", 0);
+  job->estimated_finish = get_int_or (object, "estimated_finish", 0);
+  job->seed = get_int_or (object, "seed", 0);
+  job->n_epochs = get_epochs (object);
+  job->result_files = get_string_array (object, "result_files");
+
+  /* OpenAI sends null, {} or an object with a message. */
+  error = get_object (object, "error");
+  if (get_string (error, "message") != NULL)
+    {
+      job->error_code = g_strdup (get_string (error, "code"));
+      job->error_message = g_strdup (get_string (error, "message"));
+    }
+
+  return job;
+}
+
+JsonNode *
+sp_fine_tune_job_to_json (const SpFineTuneJob *job)
+{
+  JsonObject *object;
+  JsonArray *results;
+
+  g_return_val_if_fail (job != NULL, NULL);
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "object", "fine_tuning.job");
+  json_object_set_string_member (object, "id", job->id);
+  set_string_or_null (object, "model", job->model);
+  set_string_or_null (object, "fine_tuned_model", job->fine_tuned_model);
+  set_string_or_null (object, "status", job->status_text);
+  set_string_or_null (object, "training_file", job->training_file);
+  set_string_or_null (object, "validation_file", job->validation_file);
+  set_string_or_null (object, "user_provided_suffix", job->suffix);
+  if (job->trained_tokens >= 0)
+    json_object_set_int_member (object, "trained_tokens", job->trained_tokens);
+  else
+    json_object_set_null_member (object, "trained_tokens");
+  json_object_set_int_member (object, "created_at", job->created_at);
+  if (job->finished_at != 0)
+    json_object_set_int_member (object, "finished_at", job->finished_at);
+  else
+    json_object_set_null_member (object, "finished_at");
+  json_object_set_int_member (object, "seed", job->seed);
+  if (job->n_epochs > 0)
+    json_object_set_int_member (object, "n_epochs", job->n_epochs);
+  else
+    json_object_set_string_member (object, "n_epochs", "auto");
+  results = json_array_new ();
+  for (guint i = 0; job->result_files[i] != NULL; i++)
+    json_array_add_string_element (results, job->result_files[i]);
+  json_object_set_array_member (object, "result_files", results);
+  if (job->error_message != NULL)
+    {
+      JsonObject *error = json_object_new ();
+
+      set_string_or_null (error, "code", job->error_code);
+      json_object_set_string_member (error, "message", job->error_message);
+      json_object_set_object_member (object, "error", error);
+    }
+  else
+    {
+      json_object_set_null_member (object, "error");
+    }
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+SpFineTuneEvent *
+sp_fine_tune_event_copy (const SpFineTuneEvent *event)
+{
+  SpFineTuneEvent *copy;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  copy = g_memdup2 (event, sizeof *event);
+  copy->id = g_strdup (event->id);
+  copy->level = g_strdup (event->level);
+  copy->message = g_strdup (event->message);
+  copy->type = g_strdup (event->type);
+
+  return copy;
+}
+
+void
+sp_fine_tune_event_free (SpFineTuneEvent *event)
+{
+  if (event == NULL)
+    return;
+
+  g_free (event->id);
+  g_free (event->level);
+  g_free (event->message);
+  g_free (event->type);
+  g_free (event);
+}
+
+SpFineTuneEvent *
+sp_fine_tune_event_new_from_json (JsonObject *object)
+{
+  SpFineTuneEvent *event;
+  JsonObject *data;
+  const char *id;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  id = get_string (object, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
+
+  event = g_new0 (SpFineTuneEvent, 1);
+  event->id = g_strdup (id);
+  event->created_at = get_int_or (object, "created_at", 0);
+  event->level = g_strdup (get_string (object, "level"));
+  event->message = g_strdup (get_string (object, "message"));
+  event->type = g_strdup (get_string (object, "type"));
+
+  data = get_object (object, "data");
+  event->step = get_int_or (data, "step", -1);
+  event->total_steps = get_int_or (data, "total_steps", -1);
+  event->train_loss = get_number (data, "train_loss");
+  event->valid_loss = get_number (data, "valid_loss");
+
+  return event;
+}
+
+JsonNode *
+sp_fine_tune_event_to_json (const SpFineTuneEvent *event)
+{
+  JsonObject *object;
+  JsonObject *data;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  object = json_object_new ();
+  data = json_object_new ();
+  json_object_set_string_member (object, "object", "fine_tuning.job.event");
+  json_object_set_string_member (object, "id", event->id);
+  json_object_set_int_member (object, "created_at", event->created_at);
+  set_string_or_null (object, "level", event->level);
+  set_string_or_null (object, "message", event->message);
+  set_string_or_null (object, "type", event->type);
+  if (event->step >= 0)
+    json_object_set_int_member (data, "step", event->step);
+  if (event->total_steps >= 0)
+    json_object_set_int_member (data, "total_steps", event->total_steps);
+  set_number_if_known (data, "train_loss", event->train_loss);
+  set_number_if_known (data, "valid_loss", event->valid_loss);
+  json_object_set_object_member (object, "data", data);
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+gboolean
+sp_fine_tune_event_has_metrics (const SpFineTuneEvent *event)
+{
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  return event->step >= 0 && !isnan (event->train_loss);
+}
+
+SpFineTuneCheckpoint *
+sp_fine_tune_checkpoint_copy (const SpFineTuneCheckpoint *checkpoint)
+{
+  SpFineTuneCheckpoint *copy;
+
+  g_return_val_if_fail (checkpoint != NULL, NULL);
+
+  copy = g_memdup2 (checkpoint, sizeof *checkpoint);
+  copy->id = g_strdup (checkpoint->id);
+  copy->model = g_strdup (checkpoint->model);
+
+  return copy;
+}
+
+void
+sp_fine_tune_checkpoint_free (SpFineTuneCheckpoint *checkpoint)
+{
+  if (checkpoint == NULL)
+    return;
+
+  g_free (checkpoint->id);
+  g_free (checkpoint->model);
+  g_free (checkpoint);
+}
+
+SpFineTuneCheckpoint *
+sp_fine_tune_checkpoint_new_from_json (JsonObject *object)
+{
+  SpFineTuneCheckpoint *checkpoint;
+  JsonObject *metrics;
+  const char *id;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  id = get_string (object, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
+
+  checkpoint = g_new0 (SpFineTuneCheckpoint, 1);
+  checkpoint->id = g_strdup (id);
+  checkpoint->model = g_strdup (get_string (object, "fine_tuned_model_checkpoint"));
+  checkpoint->step = get_int_or (object, "step_number", -1);
+  checkpoint->created_at = get_int_or (object, "created_at", 0);
+
+  metrics = get_object (object, "metrics");
+  checkpoint->train_loss = get_number (metrics, "train_loss");
+  checkpoint->valid_loss = get_number (metrics, "valid_loss");
+
+  return checkpoint;
+}
+
+void
+sp_client_create_fine_tune_job_async (SpClient                *self,
+                                      const SpFineTuneRequest *request,
+                                      GCancellable            *cancellable,
+                                      GAsyncReadyCallback      callback,
+                                      gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_call_task (self, RESULT_JOB, sp_client_create_fine_tune_job_async,
+                        cancellable, callback, user_data);
+  if (!sp_fine_tune_check_request (request, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  body = build_request_body (request);
+  start_call (self, task, SOUP_METHOD_POST, "/fine_tuning/jobs", body,
+              SP_ERROR_CONTEXT_FINE_TUNE_CREATE, request->model);
+}
+
+SpFineTuneJob *
+sp_client_create_fine_tune_job_finish (SpClient      *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (SP_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sp_client_get_fine_tune_job_async (SpClient            *self,
+                                   const char          *job_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_call_task (self, RESULT_JOB, sp_client_get_fine_tune_job_async,
+                        cancellable, callback, user_data);
+  if (!check_job_id (task, job_id))
+    return;
+
+  path = build_path (job_id, NULL, NULL, 0);
+  start_call (self, task, SOUP_METHOD_GET, path, NULL, SP_ERROR_CONTEXT_FINE_TUNE, NULL);
+}
+
+SpFineTuneJob *
+sp_client_get_fine_tune_job_finish (SpClient      *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (SP_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sp_client_cancel_fine_tune_job_async (SpClient            *self,
+                                      const char          *job_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_call_task (self, RESULT_JOB, sp_client_cancel_fine_tune_job_async,
+                        cancellable, callback, user_data);
+  if (!check_job_id (task, job_id))
+    return;
+
+  path = build_path (job_id, "cancel", NULL, 0);
+  start_call (self, task, SOUP_METHOD_POST, path, NULL, SP_ERROR_CONTEXT_FINE_TUNE, NULL);
+}
+
+SpFineTuneJob *
+sp_client_cancel_fine_tune_job_finish (SpClient      *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (SP_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sp_client_list_fine_tune_jobs_async (SpClient            *self,
+                                     const char          *after,
+                                     guint                limit,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_call_task (self, RESULT_JOBS, sp_client_list_fine_tune_jobs_async,
+                        cancellable, callback, user_data);
+  path = build_path (NULL, NULL, after, limit);
+  start_call (self, task, SOUP_METHOD_GET, path, NULL, SP_ERROR_CONTEXT_FINE_TUNE, NULL);
+}
+
+GPtrArray *
+sp_client_list_fine_tune_jobs_finish (SpClient      *self,
+                                      GAsyncResult  *result,
+                                      gboolean      *has_more,
+                                      GError       **error)
+{
+  return list_finish (self, result, sp_client_list_fine_tune_jobs_async, has_more, error);
+}
+
+void
+sp_client_list_fine_tune_events_async (SpClient            *self,
+                                       const char          *job_id,
+                                       const char          *after,
+                                       guint                limit,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_call_task (self, RESULT_EVENTS, sp_client_list_fine_tune_events_async,
+                        cancellable, callback, user_data);
+  if (!check_job_id (task, job_id))
+    return;
+
+  path = build_path (job_id, "events", after, limit);
+  start_call (self, task, SOUP_METHOD_GET, path, NULL, SP_ERROR_CONTEXT_FINE_TUNE, NULL);
+}
+
+GPtrArray *
+sp_client_list_fine_tune_events_finish (SpClient      *self,
+                                        GAsyncResult  *result,
+                                        gboolean      *has_more,
+                                        GError       **error)
+{
+  return list_finish (self, result, sp_client_list_fine_tune_events_async, has_more, error);
+}
+
+void
+sp_client_list_fine_tune_checkpoints_async (SpClient            *self,
+                                            const char          *job_id,
+                                            const char          *after,
+                                            guint                limit,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (SP_IS_CLIENT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = new_call_task (self, RESULT_CHECKPOINTS, sp_client_list_fine_tune_checkpoints_async,
+                        cancellable, callback, user_data);
+  if (!check_job_id (task, job_id))
+    return;
+
+  path = build_path (job_id, "checkpoints", after, limit);
+  start_call (self, task, SOUP_METHOD_GET, path, NULL, SP_ERROR_CONTEXT_FINE_TUNE, NULL);
+}
+
+GPtrArray *
+sp_client_list_fine_tune_checkpoints_finish (SpClient      *self,
+                                             GAsyncResult  *result,
+                                             gboolean      *has_more,
+                                             GError       **error)
+{
+  return list_finish (self, result, sp_client_list_fine_tune_checkpoints_async, has_more, error);
+}
+
+SpFineTuneWatcher *
+sp_fine_tune_watcher_new (SpClient   *client,
+                          const char *job_id)
+{
+  g_return_val_if_fail (SP_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (job_id != NULL, NULL);
+
+  return g_object_new (SP_TYPE_FINE_TUNE_WATCHER,
+                       "client", client,
+                       "job-id", job_id,
+                       NULL);
+}
+
+SpClient *
+sp_fine_tune_watcher_get_client (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), NULL);
+
+  return self->client;
+}
+
+const char *
+sp_fine_tune_watcher_get_job_id (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), NULL);
+
+  return self->job_id;
+}
+
+SpFineTuneJob *
+sp_fine_tune_watcher_get_job (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), NULL);
+
+  return self->job;
+}
+
+SpFineTuneStatus
+sp_fine_tune_watcher_get_status (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), SP_FINE_TUNE_STATUS_UNKNOWN);
+
+  return self->job != NULL ? self->job->status : SP_FINE_TUNE_STATUS_UNKNOWN;
+}
+
+gint64
+sp_fine_tune_watcher_get_trained_tokens (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), -1);
+
+  return self->job != NULL ? self->job->trained_tokens : -1;
+}
+
+const char *
+sp_fine_tune_watcher_get_fine_tuned_model (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), NULL);
+
+  return self->job != NULL ? self->job->fine_tuned_model : NULL;
+}
+
+guint
+sp_fine_tune_watcher_get_initial_interval (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), 0);
+
+  return self->initial_interval;
+}
+
+guint
+sp_fine_tune_watcher_get_max_interval (SpFineTuneWatcher *self)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), 0);
+
+  return self->max_interval;
+}
+
+void
+sp_fine_tune_watcher_set_initial_interval (SpFineTuneWatcher *self,
+                                           guint              interval_ms)
+{
+  g_return_if_fail (SP_IS_FINE_TUNE_WATCHER (self));
+
+  interval_ms = MAX (interval_ms, 1);
+  if (self->initial_interval == interval_ms)
+    return;
+
+  self->initial_interval = interval_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INITIAL_INTERVAL]);
+}
+
+void
+sp_fine_tune_watcher_set_max_interval (SpFineTuneWatcher *self,
+                                       guint              interval_ms)
+{
+  g_return_if_fail (SP_IS_FINE_TUNE_WATCHER (self));
+
+  interval_ms = MAX (interval_ms, 1);
+  if (self->max_interval == interval_ms)
+    return;
+
+  self->max_interval = interval_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_INTERVAL]);
+}
+
+void
+sp_fine_tune_watcher_watch_async (SpFineTuneWatcher   *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SP_IS_FINE_TUNE_WATCHER (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sp_fine_tune_watcher_watch_async);
+
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("This job is already being watched."));
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  self->task = g_steal_pointer (&task);
+  self->interval = 0;
+  self->changed = FALSE;
+
+  if (cancellable != NULL)
+    {
+      self->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->cancel_source, G_SOURCE_FUNC (watch_cancelled_cb), self, NULL);
+      g_source_attach (self->cancel_source, g_task_get_context (self->task));
+    }
+
+  poll_job (self);
+}
+
+SpFineTuneJob *
+sp_fine_tune_watcher_watch_finish (SpFineTuneWatcher  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (SP_IS_FINE_TUNE_WATCHER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
