@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-dataset-page.h"
 #include "sp-prompt-page.h"
 
 struct _SpWindow
@@ -17,6 +18,7 @@ struct _SpWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
   SpPromptPage         *prompt_page;
+  SpDatasetPage        *dataset_page;
 
   GSettings            *settings;
 };
@@ -75,6 +77,14 @@ setup_for_application (SpWindow      *self,
                         sp_application_get_provider_list (app),
                         sp_application_get_secrets (app),
                         self->settings);
+  /* The library opens after the window exists: the page follows it. */
+  sp_dataset_page_setup (self->dataset_page,
+                         sp_application_get_store (app),
+                         sp_application_get_provider_list (app),
+                         sp_application_get_secrets (app),
+                         self->settings,
+                         sp_prompt_page_get_template (self->prompt_page));
+  g_object_bind_property (app, "store", self->dataset_page, "store", G_BINDING_SYNC_CREATE);
 
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -91,11 +101,13 @@ sp_window_class_init (SpWindowClass *klass)
   window_class->close_request = sp_window_close_request;
 
   g_type_ensure (SP_TYPE_PROMPT_PAGE);
+  g_type_ensure (SP_TYPE_DATASET_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, prompt_page);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, dataset_page);
 }
 
 static void

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-ui-dataset-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "sp-dataset-page.h"
+#include "sp-fake-server.h"
+
+#define WAIT_SECONDS 30
+
+static char *tmp_dir;
+
+typedef struct
+{
+  GtkWindow      *window;
+  SpDatasetPage  *page;
+  SpStore        *store;
+  SpProviderList *providers;
+  SpSecrets      *secrets;
+  GSettings      *settings;
+  SpTemplate     *template;
+  SpFakeServer   *server;
+} Fixture;
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Fixture   *fixture,
+          Condition  condition)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  while (!timed_out && !condition (fixture))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static SpStore *
+open_store (void)
+{
+  static guint n;
+  g_autofree char *name = g_strdup_printf ("library-%u.db", ++n);
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  SpStore *store = sp_store_new (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpProvider) provider = NULL;
+
+  fixture->store = open_store ();
+  fixture->providers = sp_provider_list_new ();
+  fixture->secrets = sp_secrets_new (FALSE);
+  fixture->settings = g_settings_new (APPLICATION_ID);
+  fixture->template = sp_template_new_builtin ();
+
+  fixture->server = sp_fake_server_new (&error);
+  g_assert_no_error (error);
+  provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
+                              sp_fake_server_get_base_url (fixture->server));
+  sp_provider_list_add (fixture->providers, provider);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1200, 800);
+  fixture->page = g_object_new (SP_TYPE_DATASET_PAGE, NULL);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->window);
+}
+
+static void
+setup_page (Fixture *fixture)
+{
+  sp_dataset_page_setup (fixture->page, fixture->store, fixture->providers, fixture->secrets,
+                         fixture->settings, fixture->template);
+  spin (50);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  spin (50);
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->template);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->secrets);
+  g_clear_object (&fixture->providers);
+  g_clear_object (&fixture->store);
+}
+
+static gboolean
+batch_finished (Fixture *fixture)
+{
+  SpBatch *batch = sp_dataset_page_get_batch (fixture->page);
+
+  return batch != NULL && sp_batch_get_state (batch) == SP_BATCH_STATE_FINISHED;
+}
+
+static guint
+count_status (Fixture         *fixture,
+              SpExampleStatus  status)
+{
+  GListModel *examples = sp_dataset_page_get_examples (fixture->page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (examples); i++)
+    {
+      g_autoptr(SpExample) example = g_list_model_get_item (examples, i);
+
+      if (sp_example_get_status (example) == status)
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+list_all_done (Fixture *fixture)
+{
+  SpBatch *batch = sp_dataset_page_get_batch (fixture->page);
+
+  return batch_finished (fixture) &&
+         count_status (fixture, SP_EXAMPLE_STATUS_DONE) == sp_batch_get_n_total (batch);
+}
+
+static gboolean
+one_rejected (Fixture *fixture)
+{
+  return count_status (fixture, SP_EXAMPLE_STATUS_REJECTED) == 1;
+}
+
+static SpExample *
+dup_example (Fixture *fixture,
+             guint    position)
+{
+  return g_list_model_get_item (sp_dataset_page_get_examples (fixture->page), position);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  int *count = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *count = (int) sp_dataset_page_export_finish (SP_DATASET_PAGE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static guint
+export_and_count (Fixture        *fixture,
+                  SpExportFormat  format,
+                  const char     *name,
+                  GPtrArray      *lines)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) split = NULL;
+  g_autoptr(GError) error = NULL;
+  int count = -1;
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  sp_dataset_page_export_async (fixture->page, file, format, NULL, export_done_cb, &count);
+  while (!timed_out && count < 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  split = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    if (*split[i] != '\0')
+      g_ptr_array_add (lines, g_strdup (split[i]));
+  g_assert_cmpuint (lines->len, ==, (guint) count);
+  return (guint) count;
+}
+
+static guint
+count_accepted_unique (Fixture *fixture)
+{
+  GListModel *examples = sp_dataset_page_get_examples (fixture->page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (examples); i++)
+    {
+      g_autoptr(SpExample) example = g_list_model_get_item (examples, i);
+
+      if (sp_example_get_status (example) == SP_EXAMPLE_STATUS_DONE && !sp_example_get_duplicate (example))
+        n++;
+    }
+  return n;
+}
+
+static void
+test_offline_batch (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SpExample) first = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) legacy = g_ptr_array_new_with_free_func (g_free);
+  guint n;
+
+  setup_page (fixture);
+  g_assert_false (sp_dataset_page_get_offers_resume (fixture->page));
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  sp_dataset_page_set_model (fixture->page, "");
+  sp_dataset_page_set_count (fixture->page, 12);
+  sp_dataset_page_set_concurrency (fixture->page, 4);
+  sp_dataset_page_start (fixture->page);
+  wait_for (fixture, list_all_done);
+
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)), ==, 12);
+  g_assert_cmpuint (sp_batch_get_n_failed (sp_dataset_page_get_batch (fixture->page)), ==, 0);
+  g_assert_cmpuint (sp_batch_get_concurrency (sp_dataset_page_get_batch (fixture->page)), ==, 4);
+
+  /* Reject the first example, as its Reject button does. */
+  first = dup_example (fixture, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.reject", "x",
+                                             sp_example_get_id (first)));
+  wait_for (fixture, one_rejected);
+
+  /* The status filter. */
+  sp_dataset_page_set_filter (fixture->page, SP_DATASET_FILTER_REJECTED);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)), ==, 1);
+  sp_dataset_page_set_filter (fixture->page, SP_DATASET_FILTER_DONE);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)), ==, 11);
+  sp_dataset_page_set_filter (fixture->page, SP_DATASET_FILTER_ALL);
+
+  n = export_and_count (fixture, SP_EXPORT_FORMAT_CHAT, "chat.jsonl", lines);
+  g_assert_cmpuint (n, ==, count_accepted_unique (fixture));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (n, <=, 11);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *object;
+
+      json_parser_load_from_data (parser, g_ptr_array_index (lines, i), -1, &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (json_parser_get_root (parser));
+      g_assert_true (json_object_has_member (object, "messages"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "messages")), >=, 2);
+    }
+
+  n = export_and_count (fixture, SP_EXPORT_FORMAT_COMPLETION, "legacy.jsonl", legacy);
+  g_assert_cmpuint (n, ==, lines->len);
+  g_assert_nonnull (strstr (g_ptr_array_index (legacy, 0), "\"completion\""));
+}
+
+static gboolean
+no_rejected (Fixture *fixture)
+{
+  return count_status (fixture, SP_EXAMPLE_STATUS_REJECTED) == 0;
+}
+
+static void
+test_restore (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(SpExample) first = NULL;
+
+  setup_page (fixture);
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  sp_dataset_page_set_count (fixture->page, 3);
+  sp_dataset_page_start (fixture->page);
+  wait_for (fixture, list_all_done);
+
+  first = dup_example (fixture, 1);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.reject", "x", sp_example_get_id (first));
+  wait_for (fixture, one_rejected);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.restore", "x", sp_example_get_id (first));
+  wait_for (fixture, no_rejected);
+  g_assert_cmpuint (count_status (fixture, SP_EXAMPLE_STATUS_DONE), ==, 3);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (Fixture *fixture)
+{
+  return find_dialog () != NULL;
+}
+
+/* Start with a provider that costs money: the page asks first. */
+static void
+start_and_confirm (Fixture *fixture)
+{
+  AdwMessageDialog *dialog;
+
+  sp_dataset_page_start (fixture->page);
+  wait_for (fixture, dialog_shown);
+  dialog = find_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "requests to “"));
+  adw_message_dialog_response (dialog, "start");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_server_500_delivers_every_item_once (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  GListModel *examples;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  setup_page (fixture);
+  sp_dataset_page_select_provider (fixture->page, "fake");
+  sp_dataset_page_set_model (fixture->page, "fake-500");
+  sp_dataset_page_set_count (fixture->page, 8);
+  sp_dataset_page_set_concurrency (fixture->page, 4);
+  start_and_confirm (fixture);
+  wait_for (fixture, list_all_done);
+
+  examples = sp_dataset_page_get_examples (fixture->page);
+  g_assert_cmpuint (g_list_model_get_n_items (examples), ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(SpExample) example = g_list_model_get_item (examples, i);
+      gint64 id = sp_example_get_id (example);
+
+      g_assert_false (g_hash_table_contains (ids, &id));
+      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+      g_assert_true (g_str_has_suffix (sp_example_get_output (example), "--ar 3:2"));
+    }
+  g_assert_cmpuint (sp_batch_get_n_failed (sp_dataset_page_get_batch (fixture->page)), ==, 0);
+  /* Every item met a 500 at least once in its conversation. */
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/chat/completions"), >, 8);
+}
+
+static gboolean
+batch_running_with_one_done (Fixture *fixture)
+{
+  SpBatch *batch = sp_dataset_page_get_batch (fixture->page);
+
+  return batch != NULL && sp_batch_get_n_done (batch) >= 1;
+}
+
+static gboolean
+batch_paused (Fixture *fixture)
+{
+  SpBatch *batch = sp_dataset_page_get_batch (fixture->page);
+
+  return batch != NULL && sp_batch_get_state (batch) == SP_BATCH_STATE_PAUSED;
+}
+
+static void
+test_pause_resume (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  SpBatch *batch;
+  guint done;
+
+  setup_page (fixture);
+  sp_dataset_page_select_provider (fixture->page, "fake");
+  sp_dataset_page_set_model (fixture->page, "fake-slow");
+  sp_dataset_page_set_count (fixture->page, 6);
+  sp_dataset_page_set_concurrency (fixture->page, 2);
+  start_and_confirm (fixture);
+  wait_for (fixture, batch_running_with_one_done);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.pause", NULL));
+  wait_for (fixture, batch_paused);
+  batch = sp_dataset_page_get_batch (fixture->page);
+  done = sp_batch_get_n_done (batch);
+  g_assert_cmpuint (done, <, 6);
+  spin (700);
+  g_assert_cmpuint (sp_batch_get_n_done (batch), ==, done);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume", NULL));
+  wait_for (fixture, list_all_done);
+  g_assert_cmpuint (sp_batch_get_n_done (batch), ==, 6);
+}
+
+static gboolean
+offers_resume (Fixture *fixture)
+{
+  return sp_dataset_page_get_offers_resume (fixture->page);
+}
+
+static void
+test_interrupted_batch_offered (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(SpBatch) left = NULL;
+  g_autoptr(GError) error = NULL;
+  SpBatchOptions options = { 0 };
+
+  /* A batch created and never run: as after a crash before any result. */
+  options.model = "starprompt-offline";
+  options.template = fixture->template;
+  options.n_items = 5;
+  options.concurrency = 2;
+  left = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  g_assert_no_error (error);
+
+  setup_page (fixture);
+  wait_for (fixture, offers_resume);
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume-interrupted", NULL));
+  wait_for (fixture, list_all_done);
+  g_assert_cmpint (sp_batch_get_id (sp_dataset_page_get_batch (fixture->page)), ==, sp_batch_get_id (left));
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)), ==, 5);
+  g_assert_false (sp_dataset_page_get_offers_resume (fixture->page));
+}
+
+static gboolean
+not_offering (Fixture *fixture)
+{
+  return !sp_dataset_page_get_offers_resume (fixture->page);
+}
+
+static void
+test_interrupted_batch_discarded (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(SpBatch) left = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batches = NULL;
+  SpBatchOptions options = { 0 };
+
+  options.model = "starprompt-offline";
+  options.template = fixture->template;
+  options.n_items = 3;
+  left = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  g_assert_no_error (error);
+
+  setup_page (fixture);
+  wait_for (fixture, offers_resume);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.discard-interrupted", NULL));
+  wait_for (fixture, not_offering);
+  spin (100);
+  batches = sp_store_list_batches_sync (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batches->len, ==, 0);
+}
+
+/* Tens of thousands of rows: the list is a model, the view makes widgets
+ * only for the rows on screen. */
+static void
+test_many_examples (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SpBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  SpBatchOptions options = { 0 };
+  gint64 started;
+
+  options.model = "starprompt-offline";
+  options.template = fixture->template;
+  options.n_items = 20000;
+  batch = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  g_assert_no_error (error);
+
+  setup_page (fixture);
+  wait_for (fixture, offers_resume);
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume-interrupted", NULL);
+  while (sp_dataset_page_get_batch (fixture->page) == NULL ||
+         g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)) < 20000)
+    g_main_context_iteration (NULL, TRUE);
+  /* A frame with the whole list bound takes little time. */
+  started = g_get_monotonic_time ();
+  spin (200);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2 * G_USEC_PER_SEC);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.cancel", NULL);
+  spin (200);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("starprompt-dataset-XXXXXX", NULL);
+  g_setenv ("STARPROMPT_CONFIG_DIR", tmp_dir, TRUE);
+  g_setenv ("STARPROMPT_DATA_DIR", tmp_dir, TRUE);
+  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/sp/ui/dataset-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("offline-batch-review-export", test_offline_batch);
+  ADD ("reject-and-restore", test_restore);
+  ADD ("server-500-delivers-every-item-once", test_server_500_delivers_every_item_once);
+  ADD ("pause-resume", test_pause_resume);
+  ADD ("interrupted-batch-offered", test_interrupted_batch_offered);
+  ADD ("interrupted-batch-discarded", test_interrupted_batch_discarded);
+  ADD ("many-examples", test_many_examples);
+#undef ADD
+
+  status = g_test_run ();
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
