@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sp-client.h"
+#include "sp-tokenizer.h"
 #include "sp-error.h"
 #include "sp-fake-server.h"
 #include "sp-provider.h"
@@ -689,6 +690,17 @@ test_offline (Fixture       *fixture,
   g_assert_cmpstr (fixture->deltas->str, ==, result->text);
   if (stream)
     g_assert_cmpuint (fixture->n_deltas, >, 3);
+  /* Counted locally, as o200k_base: the same figures the ledger shows. */
+  {
+    SpTokenizer *tokenizer = sp_tokenizer_get_for_encoding ("o200k_base", NULL);
+    gsize prompt_tokens = 0, completion_tokens = 0;
+
+    g_assert_true (sp_tokenizer_count_chat (tokenizer, messages, &prompt_tokens, NULL));
+    g_assert_true (sp_tokenizer_count (tokenizer, result->text, -1, 0, &completion_tokens, NULL));
+    g_assert_cmpint (result->prompt_tokens, ==, (gint64) prompt_tokens);
+    g_assert_cmpint (result->completion_tokens, ==, (gint64) completion_tokens);
+    g_assert_cmpint (result->completion_tokens, >, 0);
+  }
   g_assert_cmpuint (sp_fake_server_get_request_count (fixture->server), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&client));
 }

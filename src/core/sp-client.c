@@ -13,6 +13,7 @@
 
 #include "sp-error.h"
 #include "sp-offline.h"
+#include "sp-tokenizer.h"
 #include "sp-retry.h"
 #include "sp-secrets.h"
 #include "sp-sse-parser.h"
@@ -1395,6 +1396,33 @@ offline_word_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The offline provider has no server to report usage, so it counts the
+ * tokens itself, in the encoding of current OpenAI models: batches and the
+ * ledger then show what the same work would weigh on a real model. */
+static void
+count_offline_usage (Request                 *req,
+                     const SpGenerateRequest *request)
+{
+  SpTokenizer *tokenizer = sp_tokenizer_get_for_encoding ("o200k_base", NULL);
+  gsize prompt_tokens = 0;
+  gsize completion_tokens = 0;
+  gboolean counted;
+
+  if (tokenizer == NULL)
+    return;
+  if (req->kind == REQUEST_COMPLETION || request->messages == NULL)
+    counted = sp_tokenizer_count (tokenizer, request->prompt != NULL ? request->prompt : "", -1,
+                                  SP_TOKENIZER_REPLACE_INVALID, &prompt_tokens, NULL);
+  else
+    counted = sp_tokenizer_count_chat (tokenizer, request->messages, &prompt_tokens, NULL);
+  if (counted && sp_tokenizer_count (tokenizer, req->offline_text ? req->offline_text : "", -1,
+                                     SP_TOKENIZER_REPLACE_INVALID, &completion_tokens, NULL))
+    {
+      req->prompt_tokens = (gint64) prompt_tokens;
+      req->completion_tokens = (gint64) completion_tokens;
+    }
+}
+
 static void
 start_offline (GTask                   *task,
                const SpGenerateRequest *request)
@@ -1410,6 +1438,7 @@ start_offline (GTask                   *task,
   req->finish_reason = g_strdup ("stop");
   req->answer_model = g_strdup (request->model != NULL ? request->model : "offline");
   req->offline_text = sp_offline_generate (prompt, seed);
+  count_offline_usage (req, request);
 
   if (!request->stream || req->offline_text == NULL || req->offline_text[0] == '\0')
     {
