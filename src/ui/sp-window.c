@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "sp-dataset-page.h"
+#include "sp-fine-tune-page.h"
 #include "sp-prompt-page.h"
 
 struct _SpWindow
@@ -19,6 +20,7 @@ struct _SpWindow
   AdwViewStack         *stack;
   SpPromptPage         *prompt_page;
   SpDatasetPage        *dataset_page;
+  SpFineTunePage       *fine_tune_page;
 
   GSettings            *settings;
 };
@@ -60,6 +62,20 @@ sp_window_dispose (GObject *object)
   G_OBJECT_CLASS (sp_window_parent_class)->dispose (object);
 }
 
+/* "Use This Model" on the Fine-Tune page: try it on the Prompt page, with
+ * the provider it was trained on. */
+static void
+use_model_cb (SpWindow   *self,
+              const char *model)
+{
+  const char *provider_id = sp_fine_tune_page_get_provider_id (self->fine_tune_page);
+
+  if (provider_id != NULL)
+    sp_prompt_page_select_provider (self->prompt_page, provider_id);
+  sp_prompt_page_set_model (self->prompt_page, model);
+  adw_view_stack_set_visible_child_name (self->stack, "prompt");
+}
+
 /* The "application" property is set after constructed(), so the window is
  * wired to the application's objects here. */
 static void
@@ -85,6 +101,12 @@ setup_for_application (SpWindow      *self,
                          self->settings,
                          sp_prompt_page_get_template (self->prompt_page));
   g_object_bind_property (app, "store", self->dataset_page, "store", G_BINDING_SYNC_CREATE);
+  sp_fine_tune_page_setup (self->fine_tune_page,
+                           sp_application_get_provider_list (app),
+                           sp_application_get_secrets (app),
+                           self->settings);
+  g_signal_connect_object (self->fine_tune_page, "use-model", G_CALLBACK (use_model_cb),
+                           self, G_CONNECT_SWAPPED);
 
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -102,12 +124,14 @@ sp_window_class_init (SpWindowClass *klass)
 
   g_type_ensure (SP_TYPE_PROMPT_PAGE);
   g_type_ensure (SP_TYPE_DATASET_PAGE);
+  g_type_ensure (SP_TYPE_FINE_TUNE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, prompt_page);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, dataset_page);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, fine_tune_page);
 }
 
 static void

@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "sp-loss-chart"
+
+#include "config.h"
+
+#include "sp-loss-chart.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+#include <pango/pangocairo.h>
+
+#define PADDING        12.0
+#define GAP            6.0
+#define SWATCH_WIDTH   20.0
+#define DOT_RADIUS     3.0
+#define MIN_WIDTH      280
+#define MIN_HEIGHT     200
+#define NATURAL_WIDTH  520
+#define NATURAL_HEIGHT 260
+
+struct _SpLossChart
+{
+  GtkWidget  parent_instance;
+
+  GArray    *points;   /* of LossPoint, by step */
+  gboolean   has_valid;
+  char      *summary;
+};
+
+G_DEFINE_FINAL_TYPE (SpLossChart, sp_loss_chart, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SUMMARY,
+  PROP_N_POINTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  gint64 step;
+  double train;
+  double valid;
+} LossPoint;
+
+/* The colors of one drawing, from the widget's style. */
+typedef struct
+{
+  GdkRGBA fg;
+  GdkRGBA train;
+  GdkRGBA valid;
+} Palette;
+
+/* Where the plot goes inside the widget, and the range it shows. */
+typedef struct
+{
+  double left;
+  double top;
+  double right;
+  double bottom;
+  double max_step;
+  double max_loss;
+  double step_step;
+  double loss_step;
+  int    loss_decimals;
+} Frame;
+
+static char *
+format_loss (double loss)
+{
+  return g_strdup_printf ("%.2f", loss);
+}
+
+/* A step of 1, 2 or 5 × 10ⁿ that cuts @range into about @n_ticks parts. */
+static double
+nice_step (double range,
+           int    n_ticks)
+{
+  double raw = range / MAX (n_ticks, 1);
+  double magnitude = pow (10, floor (log10 (raw)));
+  double fraction = raw / magnitude;
+
+  if (fraction <= 1)
+    return magnitude;
+  if (fraction <= 2)
+    return 2 * magnitude;
+  if (fraction <= 5)
+    return 5 * magnitude;
+  return 10 * magnitude;
+}
+
+static char *
+describe_trend (double first,
+                double last,
+                gint64 steps)
+{
+  g_autofree char *from = format_loss (first);
+  g_autofree char *to = format_loss (last);
+
+  if (g_str_equal (from, to))
+    return g_strdup_printf (ngettext ("Training loss stayed at %s over %llu step.",
+                                      "Training loss stayed at %s over %llu steps.",
+                                      (gulong) steps),
+                            from, (unsigned long long) steps);
+  if (last < first)
+    return g_strdup_printf (ngettext ("Training loss fell from %s to %s over %llu step.",
+                                      "Training loss fell from %s to %s over %llu steps.",
+                                      (gulong) steps),
+                            from, to, (unsigned long long) steps);
+  return g_strdup_printf (ngettext ("Training loss rose from %s to %s over %llu step.",
+                                    "Training loss rose from %s to %s over %llu steps.",
+                                    (gulong) steps),
+                          from, to, (unsigned long long) steps);
+}
+
+static char *
+describe_points (SpLossChart *self)
+{
+  const LossPoint *first;
+  const LossPoint *last;
+  g_autofree char *trend = NULL;
+  double last_valid = NAN;
+
+  if (self->points->len == 0)
+    return g_strdup (_("No training metrics yet."));
+
+  first = &g_array_index (self->points, LossPoint, 0);
+  last = &g_array_index (self->points, LossPoint, self->points->len - 1);
+  trend = describe_trend (first->train, last->train, MAX (last->step, 1));
+  for (guint i = 0; i < self->points->len; i++)
+    if (!isnan (g_array_index (self->points, LossPoint, i).valid))
+      last_valid = g_array_index (self->points, LossPoint, i).valid;
+  if (isnan (last_valid))
+    return g_steal_pointer (&trend);
+
+  {
+    g_autofree char *valid = format_loss (last_valid);
+
+    return g_strdup_printf (_("%s Validation loss ended at %s."), trend, valid);
+  }
+}
+
+static void
+update_summary (SpLossChart *self)
+{
+  g_autofree char *summary = describe_points (self);
+
+  if (g_strcmp0 (summary, self->summary) == 0)
+    return;
+
+  g_free (self->summary);
+  self->summary = g_steal_pointer (&summary);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->summary,
+                                  -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUMMARY]);
+}
+
+/* Drawing */
+
+static void
+get_palette (SpLossChart *self,
+             Palette     *palette)
+{
+  GtkStyleContext *context;
+  gboolean dark;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (GTK_WIDGET (self));
+  gtk_style_context_get_color (context, &palette->fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  /* A light foreground means a dark style. The two series take colors of
+   * the GNOME palette that keep their contrast on either background. */
+  dark = 0.2126 * palette->fg.red + 0.7152 * palette->fg.green + 0.0722 * palette->fg.blue > 0.5;
+  if (dark)
+    {
+      gdk_rgba_parse (&palette->train, "#62a0ea");
+      gdk_rgba_parse (&palette->valid, "#ffa348");
+    }
+  else
+    {
+      gdk_rgba_parse (&palette->train, "#1c71d8");
+      gdk_rgba_parse (&palette->valid, "#c64600");
+    }
+}
+
+static void
+set_color (cairo_t       *cr,
+           const GdkRGBA *color,
+           double         alpha)
+{
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+}
+
+static void
+text_size (SpLossChart *self,
+           const char  *text,
+           int         *width,
+           int         *height)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+
+  pango_layout_get_pixel_size (layout, width, height);
+}
+
+/* Shows @text with its point (@x, @y) at the fraction (@xalign, @yalign)
+ * of its box. */
+static void
+show_text (SpLossChart *self,
+           cairo_t     *cr,
+           const char  *text,
+           double       x,
+           double       y,
+           double       xalign,
+           double       yalign)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  int width, height;
+
+  pango_layout_get_pixel_size (layout, &width, &height);
+  cairo_move_to (cr, round (x - xalign * width), round (y - yalign * height));
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* Lays the legend out from (@x, PADDING) in @width, its items side by side
+ * or one under the other when they do not fit; draws it when @cr is not
+ * NULL. Returns its height. */
+static double
+layout_legend (SpLossChart   *self,
+               cairo_t       *cr,
+               const Palette *palette,
+               double         x,
+               double         width)
+{
+  const char *texts[] = { _("Training loss"), _("Validation loss") };
+  guint n_items = self->has_valid ? 2 : 1;
+  double item_widths[G_N_ELEMENTS (texts)];
+  double total = 0;
+  double y = PADDING;
+  double item_x = x;
+  int line_height = 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      int text_width;
+
+      text_size (self, texts[i], &text_width, &line_height);
+      item_widths[i] = SWATCH_WIDTH + GAP + text_width;
+      total += item_widths[i] + (i > 0 ? 4 * GAP : 0);
+    }
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      if (i > 0 && total > width)
+        {
+          item_x = x;
+          y += line_height + GAP / 2;
+        }
+      if (cr != NULL)
+        {
+          double middle = y + line_height / 2.0;
+
+          set_color (cr, i == 0 ? &palette->train : &palette->valid, 1);
+          cairo_set_line_width (cr, i == 0 ? 2.5 : 2);
+          cairo_new_path (cr);
+          cairo_move_to (cr, item_x, middle);
+          cairo_line_to (cr, item_x + SWATCH_WIDTH, middle);
+          cairo_stroke (cr);
+          if (i == 1)
+            {
+              cairo_arc (cr, item_x + SWATCH_WIDTH / 2, middle, DOT_RADIUS, 0, 2 * G_PI);
+              cairo_fill (cr);
+            }
+          set_color (cr, &palette->fg, 0.85);
+          show_text (self, cr, texts[i], item_x + SWATCH_WIDTH + GAP, y, 0, 0);
+        }
+      item_x += item_widths[i] + 4 * GAP;
+    }
+  return y + line_height - PADDING;
+}
+
+static void
+compute_frame (SpLossChart *self,
+               Frame       *frame,
+               int          width,
+               int          height)
+{
+  double top_loss = 0;
+  int line_width, line_height;
+  int tick_width, tick_height;
+  g_autofree char *widest_step = NULL;
+  g_autofree char *widest_loss = NULL;
+
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      const LossPoint *point = &g_array_index (self->points, LossPoint, i);
+
+      top_loss = MAX (top_loss, point->train);
+      if (!isnan (point->valid))
+        top_loss = MAX (top_loss, point->valid);
+    }
+  if (top_loss <= 0)
+    top_loss = 1;
+
+  text_size (self, "Ag", &line_width, &line_height);
+  frame->loss_step = nice_step (top_loss, MAX (2, (height - 100) / 40));
+  frame->max_loss = ceil (top_loss / frame->loss_step - 1e-9) * frame->loss_step;
+  frame->loss_decimals = frame->loss_step >= 1 ? 0 : (int) ceil (-log10 (frame->loss_step) - 1e-9);
+
+  frame->max_step = MAX (1, (double) g_array_index (self->points, LossPoint, self->points->len - 1).step);
+  widest_step = g_strdup_printf ("%.0f", frame->max_step * 10);
+  widest_loss = g_strdup_printf ("%.*f", frame->loss_decimals, frame->max_loss);
+  text_size (self, widest_loss, &tick_width, &tick_height);
+
+  /* Room on the left for the turned axis title and the values. */
+  frame->left = PADDING + line_height + GAP + tick_width + GAP;
+  text_size (self, widest_step, &tick_width, &tick_height);
+  frame->right = width - PADDING - tick_width / 2.0;
+  frame->top = PADDING + layout_legend (self, NULL, NULL, frame->left, frame->right - frame->left) +
+               2 * GAP + line_height / 2.0;
+  frame->bottom = height - PADDING - line_height - GAP - tick_height - GAP;
+  frame->step_step = MAX (1, nice_step (frame->max_step,
+                                        MAX (2, (int) ((frame->right - frame->left) / (tick_width + 32)))));
+  frame->max_step = ceil (frame->max_step / frame->step_step - 1e-9) * frame->step_step;
+}
+
+static double
+x_of (const Frame *frame,
+      double       step)
+{
+  return frame->left + (frame->right - frame->left) * step / frame->max_step;
+}
+
+static double
+y_of (const Frame *frame,
+      double       loss)
+{
+  return frame->bottom - (frame->bottom - frame->top) * loss / frame->max_loss;
+}
+
+static void
+draw_axes (SpLossChart   *self,
+           cairo_t       *cr,
+           const Frame   *frame,
+           const Palette *palette,
+           int            height)
+{
+  cairo_set_line_width (cr, 1);
+  for (double value = 0; value <= frame->max_loss + frame->loss_step / 2; value += frame->loss_step)
+    {
+      g_autofree char *text = g_strdup_printf ("%.*f", frame->loss_decimals, value);
+      double y = round (y_of (frame, value)) + 0.5;
+
+      set_color (cr, &palette->fg, value == 0 ? 0.5 : 0.12);
+      cairo_move_to (cr, frame->left, y);
+      cairo_line_to (cr, frame->right, y);
+      cairo_stroke (cr);
+      set_color (cr, &palette->fg, 0.7);
+      show_text (self, cr, text, frame->left - GAP, y, 1, 0.5);
+    }
+
+  for (double value = 0; value <= frame->max_step + frame->step_step / 2; value += frame->step_step)
+    {
+      g_autofree char *text = g_strdup_printf ("%.0f", value);
+      double x = round (x_of (frame, value)) + 0.5;
+
+      set_color (cr, &palette->fg, value == 0 ? 0.5 : 0.12);
+      cairo_move_to (cr, x, frame->top);
+      cairo_line_to (cr, x, frame->bottom);
+      cairo_stroke (cr);
+      set_color (cr, &palette->fg, 0.7);
+      show_text (self, cr, text, x, frame->bottom + GAP, 0.5, 0);
+    }
+
+  set_color (cr, &palette->fg, 0.85);
+  show_text (self, cr, _("Step"), (frame->left + frame->right) / 2, height - PADDING, 0.5, 1);
+
+  cairo_save (cr);
+  cairo_translate (cr, PADDING, (frame->top + frame->bottom) / 2);
+  cairo_rotate (cr, -G_PI / 2);
+  show_text (self, cr, _("Loss"), 0, 0, 0.5, 0);
+  cairo_restore (cr);
+}
+
+static void
+draw_series (SpLossChart   *self,
+             cairo_t       *cr,
+             const Frame   *frame,
+             gboolean       valid,
+             const GdkRGBA *color)
+{
+  guint n_drawn = 0;
+
+  set_color (cr, color, 1);
+  cairo_set_line_width (cr, valid ? 2 : 2.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_new_path (cr);
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      const LossPoint *point = &g_array_index (self->points, LossPoint, i);
+      double loss = valid ? point->valid : point->train;
+
+      if (isnan (loss))
+        continue;
+      cairo_line_to (cr, x_of (frame, (double) point->step), y_of (frame, loss));
+      n_drawn++;
+    }
+  cairo_stroke (cr);
+
+  /* Validation is measured now and then: its dots show where. A single
+   * training point has no line to show either. */
+  if (!valid && n_drawn > 1)
+    return;
+  for (guint i = 0; i < self->points->len; i++)
+    {
+      const LossPoint *point = &g_array_index (self->points, LossPoint, i);
+      double loss = valid ? point->valid : point->train;
+
+      if (isnan (loss))
+        continue;
+      cairo_new_path (cr);
+      cairo_arc (cr, x_of (frame, (double) point->step), y_of (frame, loss), DOT_RADIUS, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_chart (SpLossChart *self,
+            cairo_t     *cr,
+            int          width,
+            int          height)
+{
+  Palette palette;
+  Frame frame;
+
+  get_palette (self, &palette);
+  if (self->points->len == 0)
+    {
+      set_color (cr, &palette.fg, 0.55);
+      show_text (self, cr, _("The loss curve appears when training starts"),
+                 width / 2.0, height / 2.0, 0.5, 0.5);
+      return;
+    }
+
+  compute_frame (self, &frame, width, height);
+  if (frame.right - frame.left < 40 || frame.bottom - frame.top < 40)
+    return;
+
+  layout_legend (self, cr, &palette, frame.left, frame.right - frame.left);
+  draw_axes (self, cr, &frame, &palette, height);
+  if (self->has_valid)
+    draw_series (self, cr, &frame, TRUE, &palette.valid);
+  draw_series (self, cr, &frame, FALSE, &palette.train);
+}
+
+static void
+sp_loss_chart_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
+{
+  SpLossChart *self = SP_LOSS_CHART (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_chart (self, cr, width, height);
+  cairo_destroy (cr);
+}
+
+static void
+sp_loss_chart_measure (GtkWidget      *widget,
+                       GtkOrientation  orientation,
+                       int             for_size,
+                       int            *minimum,
+                       int            *natural,
+                       int            *minimum_baseline,
+                       int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MIN_WIDTH;
+      *natural = NATURAL_WIDTH;
+    }
+  else
+    {
+      *minimum = MIN_HEIGHT;
+      *natural = NATURAL_HEIGHT;
+    }
+}
+
+static void
+sp_loss_chart_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (sp_loss_chart_parent_class)->css_changed (widget, change);
+
+  /* Colors and fonts come from the style: a new style needs a new drawing. */
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+sp_loss_chart_finalize (GObject *object)
+{
+  SpLossChart *self = SP_LOSS_CHART (object);
+
+  g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->summary, g_free);
+
+  G_OBJECT_CLASS (sp_loss_chart_parent_class)->finalize (object);
+}
+
+static void
+sp_loss_chart_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SpLossChart *self = SP_LOSS_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_SUMMARY:
+      g_value_set_string (value, self->summary);
+      break;
+    case PROP_N_POINTS:
+      g_value_set_uint (value, self->points->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_loss_chart_class_init (SpLossChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = sp_loss_chart_finalize;
+  object_class->get_property = sp_loss_chart_get_property;
+
+  widget_class->snapshot = sp_loss_chart_snapshot;
+  widget_class->measure = sp_loss_chart_measure;
+  widget_class->css_changed = sp_loss_chart_css_changed;
+
+  properties[PROP_SUMMARY] =
+    g_param_spec_string ("summary", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_POINTS] =
+    g_param_spec_uint ("n-points", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "losschart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+sp_loss_chart_init (SpLossChart *self)
+{
+  self->points = g_array_new (FALSE, FALSE, sizeof (LossPoint));
+  self->summary = g_strdup (_("No training metrics yet."));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Training and validation loss by step"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->summary,
+                                  -1);
+}
+
+SpLossChart *
+sp_loss_chart_new (void)
+{
+  return g_object_new (SP_TYPE_LOSS_CHART, NULL);
+}
+
+const char *
+sp_loss_chart_get_summary (SpLossChart *self)
+{
+  g_return_val_if_fail (SP_IS_LOSS_CHART (self), NULL);
+
+  return self->summary;
+}
+
+guint
+sp_loss_chart_get_n_points (SpLossChart *self)
+{
+  g_return_val_if_fail (SP_IS_LOSS_CHART (self), 0);
+
+  return self->points->len;
+}
+
+void
+sp_loss_chart_add_point (SpLossChart *self,
+                         gint64       step,
+                         double       train_loss,
+                         double       valid_loss)
+{
+  LossPoint point = { step, train_loss, valid_loss };
+  guint position = 0;
+  guint n_points;
+
+  g_return_if_fail (SP_IS_LOSS_CHART (self));
+  g_return_if_fail (step >= 0);
+
+  if (!isfinite (train_loss))
+    return;
+  if (!isfinite (valid_loss))
+    point.valid = NAN;
+
+  n_points = self->points->len;
+  while (position < self->points->len && g_array_index (self->points, LossPoint, position).step < step)
+    position++;
+  if (position < self->points->len && g_array_index (self->points, LossPoint, position).step == step)
+    g_array_index (self->points, LossPoint, position) = point;
+  else
+    g_array_insert_val (self->points, position, point);
+  self->has_valid = self->has_valid || !isnan (point.valid);
+
+  update_summary (self);
+  if (n_points != self->points->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POINTS]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+sp_loss_chart_clear (SpLossChart *self)
+{
+  g_return_if_fail (SP_IS_LOSS_CHART (self));
+
+  if (self->points->len == 0)
+    return;
+
+  g_array_set_size (self->points, 0);
+  self->has_valid = FALSE;
+  update_summary (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POINTS]);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}

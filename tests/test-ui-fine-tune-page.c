@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "test-ui-fine-tune-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "sp-fake-server.h"
+#include "sp-fine-tune-page.h"
+
+#define WAIT_SECONDS 30
+#define N_EXAMPLES   12
+
+static char *tmp_dir;
+
+typedef struct
+{
+  GtkWindow      *window;
+  SpFineTunePage *page;
+  SpProviderList *providers;
+  SpSecrets      *secrets;
+  GSettings      *settings;
+  SpFakeServer   *server;
+  GFile          *file;
+} Fixture;
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for (Fixture   *fixture,
+          Condition  condition)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  while (!timed_out && !condition (fixture))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A small training set in the chat format, as the Dataset page exports it. */
+static GFile *
+write_training_file (const char *name,
+                     guint       n_examples,
+                     gboolean    with_error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+
+  for (guint i = 0; i < n_examples; i++)
+    g_string_append_printf (text,
+                            "{\"messages\": [{\"role\": \"system\", \"content\": \"You write image prompts.\"}, "
+                            "{\"role\": \"user\", \"content\": \"Write a prompt about story number %u, "
+                            "a lighthouse keeper on Europa.\"}, "
+                            "{\"role\": \"assistant\", \"content\": \"A lighthouse on the ice of Europa, "
+                            "variant %u, cinematic, volumetric light --ar 3:2\"}]}\n",
+                            i, i);
+  if (with_error)
+    g_string_append (text, "{\"messages\": [{\"role\": \"user\", \"content\": \"no answer\"}]}\n");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  return g_file_new_for_path (path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static guint n_fixtures;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpProvider) provider = NULL;
+  g_autofree char *name = g_strdup_printf ("data-%u", ++n_fixtures);
+  g_autofree char *data_dir = g_build_filename (tmp_dir, name, NULL);
+
+  /* Each test starts with no remembered jobs: the fake server's job ids
+   * start again with each server. */
+  g_setenv ("STARPROMPT_DATA_DIR", data_dir, TRUE);
+  fixture->providers = sp_provider_list_new ();
+  fixture->secrets = sp_secrets_new (FALSE);
+  fixture->settings = g_settings_new (APPLICATION_ID);
+
+  fixture->server = sp_fake_server_new (&error);
+  g_assert_no_error (error);
+  sp_fake_server_set_job_step_ms (fixture->server, 10);
+  provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
+                              sp_fake_server_get_base_url (fixture->server));
+  sp_provider_list_add (fixture->providers, provider);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1280, 900);
+  fixture->page = g_object_new (SP_TYPE_FINE_TUNE_PAGE, NULL);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  sp_fine_tune_page_setup (fixture->page, fixture->providers, fixture->secrets, fixture->settings);
+  sp_fine_tune_page_select_provider (fixture->page, "fake");
+  sp_fine_tune_page_set_poll_interval (fixture->page, 20);
+  gtk_window_present (fixture->window);
+  fixture->file = write_training_file ("train.jsonl", N_EXAMPLES, FALSE);
+  spin (50);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  spin (50);
+  g_clear_object (&fixture->file);
+  g_clear_object (&fixture->server);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->secrets);
+  g_clear_object (&fixture->providers);
+}
+
+static gboolean
+validated (Fixture *fixture)
+{
+  return !sp_fine_tune_page_get_validating (fixture->page) &&
+         sp_fine_tune_page_get_report (fixture->page) != NULL;
+}
+
+static gboolean
+upload_ended (Fixture *fixture)
+{
+  return !sp_fine_tune_page_get_uploading (fixture->page);
+}
+
+static gboolean
+job_ended (Fixture *fixture)
+{
+  SpJobRecord *job = sp_fine_tune_page_get_job (fixture->page);
+
+  return job != NULL && sp_fine_tune_status_is_final (sp_job_record_get_status (job));
+}
+
+static gboolean
+has_checkpoints (Fixture *fixture)
+{
+  return sp_fine_tune_page_get_n_checkpoints (fixture->page) > 0;
+}
+
+static gboolean
+all_metrics_drawn (Fixture *fixture)
+{
+  return sp_loss_chart_get_n_points (sp_fine_tune_page_get_loss_chart (fixture->page)) == 20;
+}
+
+static void
+choose_file (Fixture *fixture,
+             GFile   *file)
+{
+  sp_fine_tune_page_set_file (fixture->page, file);
+  g_assert_true (sp_fine_tune_page_get_validating (fixture->page));
+  wait_for (fixture, validated);
+}
+
+static void
+test_report_before_upload (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  SpJsonlReport *report;
+  g_autofree char *cost = NULL;
+
+  choose_file (fixture, fixture->file);
+  report = sp_fine_tune_page_get_report (fixture->page);
+  g_assert_cmpuint (sp_jsonl_report_get_n_examples (report), ==, N_EXAMPLES);
+  g_assert_cmpuint (sp_jsonl_report_get_n_errors (report), ==, 0);
+  /* Twelve examples: the automatic rule of OpenAI's cookbook, 100 / 12. */
+  g_assert_true (sp_jsonl_report_get_epochs_auto (report));
+  g_assert_cmpuint (sp_jsonl_report_get_epochs (report), ==, 8);
+  cost = sp_fine_tune_page_dup_cost_text (fixture->page);
+  g_assert_true (g_str_has_prefix (cost, "$"));
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+
+  /* Other epochs give other figures. */
+  sp_fine_tune_page_set_epochs (fixture->page, 2);
+  wait_for (fixture, validated);
+  g_assert_cmpuint (sp_jsonl_report_get_epochs (sp_fine_tune_page_get_report (fixture->page)), ==, 2);
+}
+
+static void
+test_errors_refuse_start (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GFile) bad = write_training_file ("bad.jsonl", N_EXAMPLES, TRUE);
+  g_autofree char *status = NULL;
+  SpJsonlReport *report;
+
+  choose_file (fixture, bad);
+  report = sp_fine_tune_page_get_report (fixture->page);
+  g_assert_cmpuint (sp_jsonl_report_get_n_errors (report), ==, 1);
+  g_assert_cmpuint (sp_jsonl_report_get_error (report, 0)->line, ==, N_EXAMPLES + 1);
+
+  sp_fine_tune_page_start (fixture->page);
+  status = sp_fine_tune_page_dup_status_text (fixture->page);
+  g_assert_nonnull (strstr (status, "1 error"));
+  g_assert_false (sp_fine_tune_page_get_uploading (fixture->page));
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+}
+
+static void
+test_bad_suffix_refused (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *long_suffix = g_strnfill (65, 'a');
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_suffix (fixture->page, long_suffix);
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  status = sp_fine_tune_page_dup_status_text (fixture->page);
+  g_assert_nonnull (strstr (status, "64"));
+  g_assert_false (sp_fine_tune_page_get_uploading (fixture->page));
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_confirmation_cancel_spends_nothing (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_epochs (fixture->page, 3);
+  wait_for (fixture, validated);
+  sp_fine_tune_page_start (fixture->page);
+  spin (50);
+
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (dialog);
+  /* Tokens, epochs and the cost, before anything is spent. */
+  g_assert_nonnull (strstr (body, "12 examples"));
+  g_assert_nonnull (strstr (body, "3 epochs"));
+  g_assert_nonnull (strstr (body, "billed tokens"));
+  g_assert_nonnull (strstr (body, "Estimated cost: $"));
+  g_assert_nonnull (strstr (body, "uploaded"));
+
+  /* As the Cancel button does: respond, then close. */
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (100);
+  g_assert_false (sp_fine_tune_page_get_uploading (fixture->page));
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+  /* The page only listed the jobs (there are none): none was created. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "fine-tune.refresh", NULL);
+  spin (200);
+  g_assert_null (sp_fine_tune_page_get_job (fixture->page));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sp_fine_tune_page_get_job_list (fixture->page))), ==, 0);
+}
+
+static void
+use_model_cb (SpFineTunePage *page,
+              const char     *model,
+              char          **out)
+{
+  g_free (*out);
+  *out = g_strdup (model);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+saved_with_job (Fixture *fixture)
+{
+  SpJobRecord *job = sp_fine_tune_page_get_job (fixture->page);
+  g_autofree char *path = sp_job_list_dup_default_path ();
+  g_autofree char *data = NULL;
+
+  return g_file_get_contents (path, &data, NULL, NULL) &&
+         strstr (data, sp_job_record_get_id (job)) != NULL &&
+         strstr (data, "\"succeeded\"") != NULL;
+}
+
+static void
+test_job_runs_to_success (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *used = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *path = sp_job_list_dup_default_path ();
+  g_autoptr(SpJobList) persisted = sp_job_list_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  SpJobRecord *job;
+  SpJobRecord *copy;
+  SpLossChart *chart;
+  GFile *file;
+  guint64 size;
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_suffix (fixture->page, "prompts");
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  g_assert_true (sp_fine_tune_page_get_uploading (fixture->page));
+  wait_for (fixture, upload_ended);
+
+  file = fixture->file;
+  g_assert_true (g_file_query_exists (file, NULL));
+  size = sp_fake_server_get_last_upload_size (fixture->server);
+  g_assert_cmpuint (size, >, 0);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 1);
+
+  job = sp_fine_tune_page_get_job (fixture->page);
+  g_assert_nonnull (job);
+  g_assert_cmpint (sp_job_record_get_estimated_cost (job), >, 0);
+  wait_for (fixture, job_ended);
+  wait_for (fixture, all_metrics_drawn);
+  wait_for (fixture, has_checkpoints);
+
+  g_assert_cmpint (sp_job_record_get_status (job), ==, SP_FINE_TUNE_STATUS_SUCCEEDED);
+  g_assert_cmpstr (sp_job_record_get_fine_tuned_model (job), ==,
+                   "ft:gpt-4o-mini-2024-07-18:fake:prompts:abc123");
+  g_assert_cmpint (sp_job_record_get_trained_tokens (job), >, 0);
+  status = sp_fine_tune_page_dup_job_status_text (fixture->page);
+  g_assert_cmpstr (status, ==, sp_fine_tune_status_get_label (SP_FINE_TUNE_STATUS_SUCCEEDED));
+  g_assert_cmpuint (sp_fine_tune_page_get_n_events (fixture->page), >=, 20);
+  g_assert_cmpuint (sp_fine_tune_page_get_n_checkpoints (fixture->page), ==, 2);
+
+  chart = sp_fine_tune_page_get_loss_chart (fixture->page);
+  g_assert_cmpuint (sp_loss_chart_get_n_points (chart), ==, 20);
+  g_assert_true (g_str_has_prefix (sp_loss_chart_get_summary (chart), "Training loss fell from"));
+  g_assert_nonnull (strstr (sp_loss_chart_get_summary (chart), "over 20 steps"));
+
+  /* Use This Model hands the model over. */
+  g_signal_connect (fixture->page, "use-model", G_CALLBACK (use_model_cb), &used);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "fine-tune.use-model", NULL));
+  g_assert_cmpstr (used, ==, "ft:gpt-4o-mini-2024-07-18:fake:prompts:abc123");
+
+  /* The job is remembered. */
+  wait_for (fixture, saved_with_job);
+  sp_job_list_load_async (persisted, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (sp_job_list_load_finish (persisted, result, NULL));
+  copy = sp_job_list_lookup (persisted, sp_job_record_get_id (job));
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (sp_job_record_get_provider_id (copy), ==, "fake");
+  g_assert_cmpint (sp_job_record_get_estimated_cost (copy), ==, sp_job_record_get_estimated_cost (job));
+  g_assert_cmpint (sp_job_record_get_status (copy), ==, SP_FINE_TUNE_STATUS_SUCCEEDED);
+}
+
+static void
+test_failing_job_shows_error (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *error = NULL;
+  SpJobRecord *job;
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_suffix (fixture->page, "fail");
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  wait_for (fixture, upload_ended);
+  job = sp_fine_tune_page_get_job (fixture->page);
+  g_assert_nonnull (job);
+  wait_for (fixture, job_ended);
+
+  g_assert_cmpint (sp_job_record_get_status (job), ==, SP_FINE_TUNE_STATUS_FAILED);
+  status = sp_fine_tune_page_dup_job_status_text (fixture->page);
+  g_assert_cmpstr (status, ==, sp_fine_tune_status_get_label (SP_FINE_TUNE_STATUS_FAILED));
+  error = sp_fine_tune_page_dup_job_error_text (fixture->page);
+  g_assert_cmpstr (error, !=, "");
+  g_assert_cmpstr (error, ==, sp_job_record_get_error_message (job));
+  g_assert_null (sp_job_record_get_fine_tuned_model (job));
+}
+
+static void
+test_fine_tuning_closed (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_model (fixture->page, "fake-ft-closed");
+  wait_for (fixture, validated);
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  wait_for (fixture, upload_ended);
+
+  status = sp_fine_tune_page_dup_status_text (fixture->page);
+  g_assert_nonnull (strstr (status, "not available"));
+  g_assert_nonnull (strstr (status, "2027"));
+  g_assert_nonnull (strstr (status, "Dataset page"));
+  g_assert_null (sp_fine_tune_page_get_job (fixture->page));
+}
+
+static void
+test_cancel_upload (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *status = NULL;
+
+  choose_file (fixture, fixture->file);
+  sp_fake_server_set_latency (fixture->server, 500);
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  g_assert_true (sp_fine_tune_page_get_uploading (fixture->page));
+  spin (50);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "fine-tune.cancel-upload", NULL));
+  wait_for (fixture, upload_ended);
+  status = sp_fine_tune_page_dup_status_text (fixture->page);
+  g_assert_nonnull (strstr (status, "cancelled"));
+  g_assert_null (sp_fine_tune_page_get_job (fixture->page));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sp_fine_tune_page_get_job_list (fixture->page))), ==, 0);
+}
+
+static void
+test_loss_chart_summary (void)
+{
+  SpLossChart *chart = g_object_ref_sink (sp_loss_chart_new ());
+
+  g_assert_cmpstr (sp_loss_chart_get_summary (chart), ==, "No training metrics yet.");
+  sp_loss_chart_add_point (chart, 1, 2.1, NAN);
+  sp_loss_chart_add_point (chart, 10, 0.35, 0.5);
+  sp_loss_chart_add_point (chart, 5, 1.0, NAN);
+  g_assert_cmpuint (sp_loss_chart_get_n_points (chart), ==, 3);
+  g_assert_cmpstr (sp_loss_chart_get_summary (chart), ==,
+                   "Training loss fell from 2.10 to 0.35 over 10 steps. Validation loss ended at 0.50.");
+  /* The same step again replaces its point. */
+  sp_loss_chart_add_point (chart, 10, 0.30, NAN);
+  g_assert_cmpuint (sp_loss_chart_get_n_points (chart), ==, 3);
+  sp_loss_chart_clear (chart);
+  g_assert_cmpuint (sp_loss_chart_get_n_points (chart), ==, 0);
+  g_assert_finalize_object (chart);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("starprompt-ft-ui-XXXXXX", NULL);
+  g_setenv ("STARPROMPT_CONFIG_DIR", tmp_dir, TRUE);
+  g_setenv ("STARPROMPT_DATA_DIR", tmp_dir, TRUE);
+  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_NUMERIC", "C", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/sp/ui/fine-tune-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("report-before-upload", test_report_before_upload);
+  ADD ("errors-refuse-start", test_errors_refuse_start);
+  ADD ("bad-suffix-refused", test_bad_suffix_refused);
+  ADD ("confirmation-cancel-spends-nothing", test_confirmation_cancel_spends_nothing);
+  ADD ("job-runs-to-success", test_job_runs_to_success);
+  ADD ("failing-job-shows-error", test_failing_job_shows_error);
+  ADD ("fine-tuning-closed", test_fine_tuning_closed);
+  ADD ("cancel-upload", test_cancel_upload);
+#undef ADD
+  g_test_add_func ("/sp/ui/fine-tune-page/loss-chart-summary", test_loss_chart_summary);
+
+  status = g_test_run ();
+  g_free (tmp_dir);
+  return status;
+}
