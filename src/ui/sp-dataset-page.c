@@ -1552,6 +1552,25 @@ pair_mode_selected_cb (SpDatasetPage *self)
 
 /* Export */
 
+/* The toast of an export offers the next step of the experiment. */
+static void
+show_export_toast (SpDatasetPage *self,
+                   const char    *message,
+                   const char    *path)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
+  AdwToast *toast;
+
+  if (window == NULL)
+    return;
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Fine-Tune…"));
+  adw_toast_set_action_name (toast, "win.fine-tune-file");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (path));
+  adw_toast_set_timeout (toast, 10);
+  sp_window_add_toast (SP_WINDOW (window), toast);
+}
+
 static void
 exported_cb (GObject      *object,
              GAsyncResult *result,
@@ -1573,7 +1592,7 @@ exported_cb (GObject      *object,
       return;
     }
   message = g_strdup_printf (ngettext ("Exported %u example to %s", "Exported %u examples to %s", n), n, path);
-  show_toast (self, message);
+  show_export_toast (self, message, path);
   g_task_return_int (task, n);
 }
 

@@ -112,6 +112,20 @@ setup_for_application (SpWindow      *self,
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 }
 
+/* "Fine-Tune…" on the toast of an export: the Fine-Tune page takes the
+ * file the Dataset page has just written. */
+static void
+fine_tune_file_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SpWindow *self = SP_WINDOW (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  sp_fine_tune_page_set_file (self->fine_tune_page, file);
+  adw_view_stack_set_visible_child_name (self->stack, "fine-tune");
+}
+
 static void
 sp_window_class_init (SpWindowClass *klass)
 {
@@ -127,6 +141,7 @@ sp_window_class_init (SpWindowClass *klass)
   g_type_ensure (SP_TYPE_FINE_TUNE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-window.ui");
+  gtk_widget_class_install_action (widget_class, "win.fine-tune-file", "s", fine_tune_file_action);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, prompt_page);
@@ -167,6 +182,16 @@ sp_window_show_toast (SpWindow   *self,
   g_return_if_fail (SP_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+sp_window_add_toast (SpWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (SP_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void

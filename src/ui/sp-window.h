@@ -17,5 +17,7 @@ void      sp_window_show_toast (SpWindow      *self,
                                 const char    *message);
 void      sp_window_show_error (SpWindow      *self,
                                 const char    *message);
+void      sp_window_add_toast  (SpWindow      *self,
+                                AdwToast      *toast);
 
 G_END_DECLS

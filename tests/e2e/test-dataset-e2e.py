@@ -284,6 +284,22 @@ def main():
             messages = example["messages"]
             assert messages[-1]["role"] == "assistant", messages
             assert messages[-1]["content"].rstrip().endswith("--ar 3:2"), messages[-1]
+
+        # The next step of the experiment: the toast offers to fine-tune on
+        # the file, and the Fine-Tune page checks it at once.
+        fine_tune = wait_for("the Fine-Tune button of the toast",
+                             lambda: find(app, "push button", "Fine-Tune…"))
+        click(fine_tune)
+        log("pressed Fine-Tune…")
+
+        def report_counts_examples():
+            for node in find_all(app, "label"):
+                if (node.get_name() or "").strip() == str(len(lines)):
+                    return node
+            return None
+
+        wait_for("the validation report of the exported file", report_counts_examples)
+        log("the Fine-Tune page validated", len(lines), "examples")
         log("ok")
     finally:
         proc.terminate()
