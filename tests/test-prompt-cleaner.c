@@ -45,6 +45,26 @@ static const Case cases[] = {
   { "empty", "", "" },
   { "only-chatter", "Sure! Here is your prompt:", "" },
   { "possessive", "the pilots' last flight --ar 3:2", "the pilots' last flight --ar 3:2" },
+  /* Chat chatter as chat models wrote it around the prompts of the
+   * original experiment. */
+  { "chat-based-on-story",
+    "Sure! Here's a Midjourney prompt based on your story:\n\n**Prompt:** a lone starship drifting past a dying star, cinematic lighting --ar 3:2 --v 6\n\nThis prompt captures the loneliness of the journey.",
+    "a lone starship drifting past a dying star, cinematic lighting --ar 3:2 --v 6" },
+  { "chat-stopped-fence-imagine",
+    "Certainly! Here is the prompt, stopped after the parameters as you asked:\n\n```\n/imagine prompt: a red planet at dawn, volumetric light --ar 3:2\n```\n\nFeel free to tweak the style!",
+    "a red planet at dawn, volumetric light --ar 3:2" },
+  { "chat-quoted-with-note",
+    "Here is your image prompt:\n\n\"A glowing AI core in a derelict station, neon haze, by Syd Mead --ar 3:2 --stylize 250\"\n\nNote: you can raise --stylize for a more artistic result.",
+    "A glowing AI core in a derelict station, neon haze, by Syd Mead --ar 3:2 --stylize 250" },
+  { "chat-emoji-same-line",
+    "Of course! \xf0\x9f\x9a\x80\n\nA fleet of silver ships over Saturn's rings, hyperrealistic, 8k --ar 3:2 --chaos 10 --q 2 Let me know if you want variations.",
+    "A fleet of silver ships over Saturn's rings, hyperrealistic, 8k --ar 3:2 --chaos 10 --q 2" },
+  { "chat-numbered",
+    "Absolutely \xe2\x80\x94 here you go:\n\n1. a lone starship, cinematic --ar 3:2\n\nWould you like more options?",
+    "a lone starship, cinematic --ar 3:2" },
+  { "chat-explanation-after",
+    "Here's a prompt for Midjourney:\nPrompt: a quiet moon base at night, soft rim light --ar 3:2\nExplanation: the soft light evokes calm.",
+    "a quiet moon base at night, soft rim light --ar 3:2" },
 };
 
 static void

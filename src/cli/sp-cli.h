@@ -33,6 +33,12 @@ int      sp_cli_finetune (int    argc,
                           char **argv);
 int      sp_cli_jobs     (int    argc,
                           char **argv);
+int      sp_cli_compare  (int    argc,
+                          char **argv);
+int      sp_cli_render   (int    argc,
+                          char **argv);
+int      sp_cli_report   (int    argc,
+                          char **argv);
 
 /* Parses @entries for command @name; on a usage error prints the error and
  * a hint on stderr and returns FALSE (the caller returns SP_CLI_EXIT_USAGE).

@@ -627,6 +627,65 @@ static const char schema_v1[] =
   "  item_id INTEGER REFERENCES batch_items (id) ON DELETE SET NULL);"
   "CREATE INDEX usage_batch ON usage (batch_id);";
 
+/* Comparisons of two models, the output of each side, the images of each
+ * output (the files are content-addressed in images/ beside the database:
+ * a row per distinct image, a link per use), the vote and the notes.
+ * A deleted comparison keeps its rows with deleted_at set until it is
+ * purged, so that a delete can be undone. */
+static const char schema_v2[] =
+  "CREATE TABLE comparisons ("
+  "  id INTEGER PRIMARY KEY,"
+  "  subject TEXT NOT NULL,"
+  "  story TEXT NOT NULL DEFAULT '',"
+  "  blind INTEGER NOT NULL DEFAULT 0,"
+  "  blind_seed INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted_at INTEGER);"
+  "CREATE INDEX comparisons_order ON comparisons (created_at DESC, id DESC);"
+  "CREATE TABLE outputs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  comparison_id INTEGER NOT NULL REFERENCES comparisons (id) ON DELETE CASCADE,"
+  "  side TEXT NOT NULL CHECK (side IN ('a', 'b')),"
+  "  provider_id TEXT,"
+  "  model TEXT NOT NULL,"
+  "  prompt_mode TEXT NOT NULL DEFAULT 'full' CHECK (prompt_mode IN ('full', 'short')),"
+  "  cleaner INTEGER NOT NULL DEFAULT 1,"
+  "  raw_text TEXT NOT NULL DEFAULT '',"
+  "  cleaned_text TEXT NOT NULL DEFAULT '',"
+  "  prompt_tokens INTEGER,"
+  "  completion_tokens INTEGER,"
+  "  cost INTEGER,"
+  "  error TEXT,"
+  "  UNIQUE (comparison_id, side));"
+  "CREATE INDEX outputs_model ON outputs (model);"
+  "CREATE TABLE images ("
+  "  hash TEXT PRIMARY KEY,"
+  "  mime_type TEXT NOT NULL,"
+  "  width INTEGER NOT NULL,"
+  "  height INTEGER NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE output_images ("
+  "  id INTEGER PRIMARY KEY,"
+  "  output_id INTEGER NOT NULL REFERENCES outputs (id) ON DELETE CASCADE,"
+  "  image_hash TEXT NOT NULL REFERENCES images (hash),"
+  "  position INTEGER NOT NULL,"
+  "  source TEXT,"
+  "  added_at INTEGER NOT NULL,"
+  "  UNIQUE (output_id, image_hash));"
+  "CREATE INDEX output_images_output ON output_images (output_id, position);"
+  "CREATE INDEX output_images_image ON output_images (image_hash);"
+  "CREATE TABLE votes ("
+  "  comparison_id INTEGER PRIMARY KEY REFERENCES comparisons (id) ON DELETE CASCADE,"
+  "  winner TEXT NOT NULL CHECK (winner IN ('a', 'b', 'tie', 'both-bad')),"
+  "  voted_at INTEGER NOT NULL);"
+  "CREATE TABLE notes ("
+  "  comparison_id INTEGER PRIMARY KEY REFERENCES comparisons (id) ON DELETE CASCADE,"
+  "  text TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "ALTER TABLE usage ADD COLUMN comparison_id INTEGER REFERENCES comparisons (id) ON DELETE SET NULL;";
+
 static gboolean
 seed_builtin_stories (sqlite3  *db,
                       GError  **error)
@@ -696,8 +755,10 @@ migrate (sqlite3  *db,
   ok = TRUE;
   if (version < 1)
     ok = exec_sql (db, schema_v1, error) && seed_builtin_stories (db, error);
+  if (ok && version < 2)
+    ok = exec_sql (db, schema_v2, error);
   if (ok)
-    ok = exec_sql (db, "PRAGMA user_version = 1", error);
+    ok = exec_sql (db, "PRAGMA user_version = " G_STRINGIFY (SP_STORE_SCHEMA_VERSION), error);
 
   return commit_or_rollback (db, ok, error);
 }
@@ -1064,6 +1125,41 @@ sp_store_get_db (SpStore *self)
   g_return_val_if_fail (in_worker (self), NULL);
 
   return self->worker->db;
+}
+
+void
+sp_store_set_db_error (SpStore  *self,
+                       GError  **error)
+{
+  g_return_if_fail (SP_IS_STORE (self));
+  g_return_if_fail (in_worker (self));
+
+  set_db_error (error, self->worker->db);
+}
+
+char *
+sp_store_dup_data_dir (SpStore *self)
+{
+  g_return_val_if_fail (SP_IS_STORE (self), NULL);
+  g_return_val_if_fail (self->worker != NULL, NULL);
+
+  return g_path_get_dirname (self->worker->path);
+}
+
+char *
+sp_store_dup_images_dir (SpStore *self)
+{
+  g_autofree char *dir = sp_store_dup_data_dir (self);
+
+  return dir != NULL ? g_build_filename (dir, "images", NULL) : NULL;
+}
+
+char *
+sp_store_dup_thumbnails_dir (SpStore *self)
+{
+  g_autofree char *dir = sp_store_dup_data_dir (self);
+
+  return dir != NULL ? g_build_filename (dir, "thumbnails", NULL) : NULL;
 }
 
 #define DB(store) ((sqlite3 *) sp_store_get_db (store))

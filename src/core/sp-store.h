@@ -127,7 +127,10 @@ typedef struct
   guint       attempts;
 } SpStoreResult;
 
-#define SP_STORE_SCHEMA_VERSION 1
+/* 1: templates, stories, batches, items, usage.
+ * 2: comparisons, outputs, images, output_images, votes, notes, and
+ *    usage.comparison_id. */
+#define SP_STORE_SCHEMA_VERSION 2
 
 #define SP_TYPE_STORE (sp_store_get_type ())
 G_DECLARE_FINAL_TYPE (SpStore, sp_store, SP, STORE, GObject)
@@ -183,6 +186,17 @@ gpointer      sp_store_run_sync             (SpStore             *self,
                                              GError             **error);
 /* The connection (a sqlite3 *), only inside a SpStoreFunc. */
 gpointer      sp_store_get_db               (SpStore             *self);
+
+/* Sets @error from the connection's last error, in words; only inside a
+ * SpStoreFunc. */
+void          sp_store_set_db_error         (SpStore             *self,
+                                             GError             **error);
+
+/* The folder of the database, and its images/ (content-addressed image
+ * files, "SHA256.EXT") and thumbnails/ folders beside it. */
+char         *sp_store_dup_data_dir         (SpStore             *self);
+char         *sp_store_dup_images_dir       (SpStore             *self);
+char         *sp_store_dup_thumbnails_dir   (SpStore             *self);
 
 /* The schema version of the open database. */
 int           sp_store_get_schema_version_sync (SpStore          *self,
