@@ -147,6 +147,45 @@ class AgainstServer(unittest.TestCase):
         self.assertIn("127.0.0.1:9", r.stderr)
 
 
+class CompareAndReport(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = FakeServer()
+        cls.env = {"OPENAI_BASE_URL": cls.server.base_url}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def test_compare_cleans_chatter_and_saves(self):
+        r = run("compare", "--a", "fake-ok", "--b", "fake-chatter", "--b-short",
+                "--subject", "AI", "--json", env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        side_b = json.loads(r.stdout)["sides"][1]
+        self.assertEqual(side_b["model"], "fake-chatter")
+        self.assertTrue(side_b["text"].endswith("--ar 3:2"), side_b["text"])
+        self.assertNotIn("Sure!", side_b["text"])
+        self.assertIn("Sure!", side_b["raw_text"])
+        report = os.path.join(CONFIG_DIR, "report.html")
+        r = run("report", "--out", report)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(report, encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn("fake-chatter", html)
+        self.assertIn("--ar 3:2", html)
+        self.assertNotIn("<script", html)
+
+    def test_compare_raw_keeps_chatter(self):
+        r = run("compare", "--a", "fake-ok", "--b", "fake-chatter", "--subject", "AI",
+                "--raw", "--no-save", env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Sure!", r.stdout)
+
+    def test_compare_needs_a_subject(self):
+        r = run("compare", "--a", "fake-ok", "--b", "fake-ok", env=self.env)
+        self.assertEqual(r.returncode, 2)
+
+
 class Keys(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
