@@ -514,6 +514,293 @@ test_many_examples (Fixture       *fixture,
   spin (200);
 }
 
+/* The story library */
+
+static gboolean
+stories_loaded (Fixture *fixture)
+{
+  GListModel *stories = sp_dataset_page_get_stories (fixture->page);
+
+  return stories != NULL && g_list_model_get_n_items (stories) >= 10;
+}
+
+static SpStory *
+find_story_titled (Fixture    *fixture,
+                   const char *title)
+{
+  GListModel *stories = sp_dataset_page_get_stories (fixture->page);
+
+  for (guint i = 0; stories != NULL && i < g_list_model_get_n_items (stories); i++)
+    {
+      g_autoptr(SpStory) story = g_list_model_get_item (stories, i);
+
+      if (g_strcmp0 (sp_story_get_title (story), title) == 0)
+        return g_steal_pointer (&story);
+    }
+  return NULL;
+}
+
+static const char *wanted_title;
+
+static gboolean
+wanted_story_listed (Fixture *fixture)
+{
+  g_autoptr(SpStory) story = find_story_titled (fixture, wanted_title);
+
+  return story != NULL;
+}
+
+static gboolean
+wanted_story_gone (Fixture *fixture)
+{
+  return !wanted_story_listed (fixture);
+}
+
+/* Fills the story dialog (title entry, then the text view) and saves. */
+static void
+fill_story_dialog (Fixture    *fixture,
+                   const char *expected_title,
+                   const char *title,
+                   const char *text)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *box;
+  GtkWidget *entry;
+  GtkWidget *scrolled;
+  GtkWidget *view;
+
+  wait_for (fixture, dialog_shown);
+  dialog = find_dialog ();
+  box = adw_message_dialog_get_extra_child (dialog);
+  entry = gtk_widget_get_first_child (box);
+  scrolled = gtk_widget_get_last_child (box);
+  view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (GTK_IS_ENTRY (entry));
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, expected_title);
+  gtk_editable_set_text (GTK_EDITABLE (entry), title);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_story_library (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SpStory) added = NULL;
+  g_autoptr(SpStory) edited = NULL;
+  guint n;
+
+  setup_page (fixture);
+  wait_for (fixture, stories_loaded);
+  n = g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page));
+
+  /* Add */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.add-story", NULL));
+  fill_story_dialog (fixture, "", "  A Test Story ", "The lighthouse keeper counted comets.");
+  wanted_title = "A Test Story";
+  wait_for (fixture, wanted_story_listed);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 1);
+  added = find_story_titled (fixture, "A Test Story");
+  g_assert_cmpstr (sp_story_get_text (added), ==, "The lighthouse keeper counted comets.");
+
+  /* Edit: the dialog opens with the story */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.edit-story", "x",
+                                             sp_store_story_get_id (added)));
+  fill_story_dialog (fixture, "A Test Story", "An Edited Story", "The keeper counted two comets.");
+  wanted_title = "An Edited Story";
+  wait_for (fixture, wanted_story_listed);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 1);
+  edited = find_story_titled (fixture, "An Edited Story");
+  g_assert_cmpint (sp_store_story_get_id (edited), ==, sp_store_story_get_id (added));
+  g_assert_cmpstr (sp_story_get_text (edited), ==, "The keeper counted two comets.");
+
+  /* Delete, then Undo */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.delete-story", "x",
+                                             sp_store_story_get_id (edited)));
+  wait_for (fixture, wanted_story_gone);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.undo-delete-story", NULL));
+  wait_for (fixture, wanted_story_listed);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 1);
+}
+
+typedef struct
+{
+  gboolean  done;
+  guint     n_added;
+  char    **problems;
+} ImportResult;
+
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ImportResult *import = user_data;
+  g_autoptr(GError) error = NULL;
+
+  import->n_added = sp_dataset_page_import_stories_finish (SP_DATASET_PAGE (object), result,
+                                                           &import->problems, &error);
+  g_assert_no_error (error);
+  import->done = TRUE;
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_import_stories (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "import", NULL);
+  g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
+  g_autoptr(GFile) folder = NULL;
+  ImportResult import = { 0 };
+  AdwMessageDialog *dialog;
+  guint n;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_file (dir, "drift.txt", "The Long Drift\n\nA probe woke every thousand years to sing.\n");
+  write_file (dir, "tides.txt", "\nTides of Titan\nMethane rain filled the old crater lakes.\n");
+  write_file (dir, "more.csv",
+              "title,text\r\n"
+              "Glass Orchard,\"Trees of glass, grown in orbit.\"\r\n"
+              "Broken,row,with three fields\r\n"
+              "Quiet Relay,A relay station that answered itself.\r\n");
+
+  setup_page (fixture);
+  wait_for (fixture, stories_loaded);
+  n = g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page));
+
+  folder = g_file_new_for_path (dir);
+  g_list_store_append (files, folder);
+  sp_dataset_page_import_stories_async (fixture->page, G_LIST_MODEL (files), NULL, imported_cb, &import);
+  while (!import.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (import.n_added, ==, 4);
+  g_assert_cmpuint (g_strv_length (import.problems), ==, 1);
+  g_assert_nonnull (strstr (import.problems[0], "more.csv, line 3"));
+
+  /* The skipped row is shown with its line. */
+  wait_for (fixture, dialog_shown);
+  dialog = find_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "more.csv, line 3"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  wanted_title = "Quiet Relay";
+  wait_for (fixture, wanted_story_listed);
+  g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 4);
+  g_strfreev (import.problems);
+}
+
+/* Checking the training set */
+
+typedef struct
+{
+  gboolean       done;
+  SpJsonlReport *report;
+} CheckResult;
+
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CheckResult *check = user_data;
+  g_autoptr(GError) error = NULL;
+
+  check->report = sp_dataset_page_check_training_set_finish (SP_DATASET_PAGE (object), result, &error);
+  g_assert_no_error (error);
+  check->done = TRUE;
+}
+
+static SpJsonlReport *
+check_training_set (Fixture *fixture)
+{
+  CheckResult check = { 0 };
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
+
+  sp_dataset_page_check_training_set_async (fixture->page, NULL, checked_cb, &check);
+  while (!timed_out && !check.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_assert_nonnull (check.report);
+  g_assert_true (check.report == sp_dataset_page_get_report (fixture->page));
+  return check.report;
+}
+
+static void
+test_check_training_set (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SpJsonlReport) report = NULL;
+  g_autoptr(SpJsonlReport) broken = NULL;
+  g_autoptr(SpExample) emptied = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *examples;
+  SpExample *selected;
+  const SpJsonlIssue *issue;
+  guint n_accepted;
+  guint nth = 0;
+
+  setup_page (fixture);
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  sp_dataset_page_set_count (fixture->page, 12);
+  sp_dataset_page_start (fixture->page);
+  wait_for (fixture, list_all_done);
+
+  n_accepted = count_accepted_unique (fixture);
+  report = check_training_set (fixture);
+  g_assert_cmpuint (sp_jsonl_report_get_n_examples (report), ==, n_accepted);
+  g_assert_cmpuint (sp_jsonl_report_get_n_errors (report), ==, 0);
+  g_assert_false (sp_dataset_page_activate_report_error (fixture->page, 0));
+
+  /* Empty the output of the third exported example: a missing_content
+   * error on line 3. */
+  examples = sp_dataset_page_get_examples (fixture->page);
+  for (guint i = 0; i < g_list_model_get_n_items (examples) && emptied == NULL; i++)
+    {
+      g_autoptr(SpExample) example = g_list_model_get_item (examples, i);
+
+      if (sp_example_get_status (example) == SP_EXAMPLE_STATUS_DONE && !sp_example_get_duplicate (example) &&
+          ++nth == 3)
+        emptied = g_steal_pointer (&example);
+    }
+  g_assert_nonnull (emptied);
+  sp_store_set_output_sync (fixture->store, sp_example_get_id (emptied), "", &error);
+  g_assert_no_error (error);
+
+  broken = check_training_set (fixture);
+  g_assert_cmpuint (sp_jsonl_report_get_n_errors (broken), ==, 1);
+  g_assert_cmpuint (sp_jsonl_report_get_error_count (broken, SP_JSONL_ERROR_MISSING_CONTENT), ==, 1);
+  issue = sp_jsonl_report_get_error (broken, 0);
+  g_assert_cmpuint (issue->line, ==, 3);
+
+  /* The filter hides it; the click shows all examples and selects it. */
+  sp_dataset_page_set_filter (fixture->page, SP_DATASET_FILTER_FAILED);
+  g_assert_null (sp_dataset_page_get_selected_example (fixture->page));
+  g_assert_true (sp_dataset_page_activate_report_error (fixture->page, 0));
+  selected = sp_dataset_page_get_selected_example (fixture->page);
+  g_assert_nonnull (selected);
+  g_assert_cmpint (sp_example_get_id (selected), ==, sp_example_get_id (emptied));
+  spin (100);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -556,6 +843,9 @@ main (int   argc,
   ADD ("interrupted-batch-offered", test_interrupted_batch_offered);
   ADD ("interrupted-batch-discarded", test_interrupted_batch_discarded);
   ADD ("many-examples", test_many_examples);
+  ADD ("story-library-add-edit-delete-undo", test_story_library);
+  ADD ("import-stories-reports-bad-rows", test_import_stories);
+  ADD ("check-training-set-error-selects-example", test_check_training_set);
 #undef ADD
 
   status = g_test_run ();

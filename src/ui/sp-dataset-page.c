@@ -23,7 +23,6 @@ struct _SpDatasetPage
   GtkSpinButton         *count_spin;
   AdwActionRow          *all_stories_row;
   GtkSwitch             *all_stories_switch;
-  GtkRevealer           *stories_revealer;
   GtkSearchEntry        *stories_search;
   GtkListView           *stories_view;
   GtkSpinButton         *concurrency_spin;
@@ -44,6 +43,14 @@ struct _SpDatasetPage
   GtkDropDown           *filter_dropdown;
   GtkStack              *list_stack;
   GtkColumnView         *examples_view;
+  GtkRevealer           *report_revealer;
+  GtkLabel              *report_summary_label;
+  GtkProgressBar        *check_progress;
+  GtkLabel              *report_tokens_label;
+  GtkLabel              *report_cost_label;
+  GtkLabel              *report_warnings_label;
+  GtkWidget             *report_errors_scrolled;
+  GtkListView           *report_errors_view;
 
   SpStore               *store;
   SpTemplate            *template;
@@ -55,6 +62,8 @@ struct _SpDatasetPage
   GListModel            *stories;
   GHashTable            *picked;
   GtkFilterListModel    *stories_filtered;
+  SpStory               *deleted_story;
+  GtkNativeDialog       *import_chooser;
 
   /* The batch on show and its examples, by position. */
   SpBatch               *batch;
@@ -66,6 +75,14 @@ struct _SpDatasetPage
 
   SpStoreBatch          *interrupted;
   GtkNativeDialog       *chooser;
+
+  /* The last check of the training set: its report, the example id of
+   * each line of the file it checked, and its errors as shown. */
+  SpJsonlReport         *report;
+  GArray                *report_ids;
+  GtkStringList         *report_errors;
+  GArray                *report_error_lines;
+  GCancellable          *check_cancellable;
 
   GCancellable          *cancellable;
   GCancellable          *refresh_cancellable;
@@ -90,6 +107,9 @@ static GParamSpec *properties[N_PROPS];
 static void load_examples     (SpDatasetPage *self);
 static void find_interrupted  (SpDatasetPage *self);
 static void update_actions    (SpDatasetPage *self);
+static void reload_stories    (SpDatasetPage *self);
+static void set_checking      (SpDatasetPage *self,
+                               gboolean       checking);
 
 /* Messages */
 
@@ -840,6 +860,12 @@ set_batch (SpDatasetPage *self,
   self->refresh_again = FALSE;
   g_list_store_remove_all (self->examples);
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      set_checking (self, FALSE);
+    }
+  gtk_revealer_set_reveal_child (self->report_revealer, FALSE);
   g_set_object (&self->batch, batch);
   if (batch != NULL)
     {
@@ -1224,17 +1250,50 @@ story_toggled_cb (GtkCheckButton *check,
   update_stories_subtitle (self);
 }
 
+static GtkWidget *
+story_button_new (const char *icon_name,
+                  const char *label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  return button;
+}
+
+/* A row of the library: a check box to pick the story (only when not all
+ * stories are used; a plain title otherwise), Edit and Delete. */
 static void
 setup_story_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 SpDatasetPage            *self)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
   GtkWidget *check = gtk_check_button_new ();
+  GtkWidget *title = cell_label_new (0.0f);
+  GtkWidget *edit = story_button_new ("document-edit-symbolic", _("Edit Story"));
+  GtkWidget *delete = story_button_new ("user-trash-symbolic", _("Delete Story"));
 
-  gtk_widget_set_margin_start (check, 6);
-  gtk_widget_set_margin_end (check, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_hexpand (check, TRUE);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_set_margin_start (title, 4);
+  g_object_bind_property (self->all_stories_switch, "active", check, "visible",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_object_bind_property (self->all_stories_switch, "active", title, "visible", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (check, "toggled", G_CALLBACK (story_toggled_cb), self, 0);
-  gtk_list_item_set_child (item, check);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), edit);
+  gtk_box_append (GTK_BOX (box), delete);
+  g_object_set_data (G_OBJECT (box), "check", check);
+  g_object_set_data (G_OBJECT (box), "title", title);
+  g_object_set_data (G_OBJECT (box), "edit", edit);
+  g_object_set_data (G_OBJECT (box), "delete", delete);
+  gtk_list_item_set_child (item, box);
   gtk_list_item_set_activatable (item, FALSE);
 }
 
@@ -1244,13 +1303,20 @@ bind_story_row_cb (GtkSignalListItemFactory *factory,
                    SpDatasetPage            *self)
 {
   SpStory *story = gtk_list_item_get_item (item);
-  GtkWidget *check = gtk_list_item_get_child (item);
+  GObject *box = G_OBJECT (gtk_list_item_get_child (item));
+  GtkWidget *check = g_object_get_data (box, "check");
+  g_autoptr(GVariant) id = g_variant_ref_sink (g_variant_new_int64 (sp_store_story_get_id (story)));
 
   /* Set the state before the story, so the toggle changes nothing. */
   g_object_set_data (G_OBJECT (check), "story", NULL);
   gtk_check_button_set_label (GTK_CHECK_BUTTON (check), sp_story_get_title (story));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->picked, story));
   g_object_set_data (G_OBJECT (check), "story", story);
+  gtk_label_set_text (g_object_get_data (box, "title"), sp_story_get_title (story));
+  gtk_actionable_set_action_target_value (g_object_get_data (box, "edit"), id);
+  gtk_actionable_set_action_name (g_object_get_data (box, "edit"), "dataset.edit-story");
+  gtk_actionable_set_action_target_value (g_object_get_data (box, "delete"), id);
+  gtk_actionable_set_action_name (g_object_get_data (box, "delete"), "dataset.delete-story");
 }
 
 static void
@@ -1258,14 +1324,36 @@ unbind_story_row_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      SpDatasetPage            *self)
 {
-  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "story", NULL);
+  GObject *box = G_OBJECT (gtk_list_item_get_child (item));
+
+  g_object_set_data (g_object_get_data (box, "check"), "story", NULL);
 }
 
+/* A new list of the library keeps the picks, by story id. */
 static void
 set_stories (SpDatasetPage *self,
              GListModel    *stories)
 {
+  g_autoptr(GHashTable) picked_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTableIter iter;
+  SpStory *story;
+
+  g_hash_table_iter_init (&iter, self->picked);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &story, NULL))
+    {
+      gint64 id = sp_store_story_get_id (story);
+
+      g_hash_table_add (picked_ids, g_memdup2 (&id, sizeof id));
+    }
   g_hash_table_remove_all (self->picked);
+  for (guint i = 0; stories != NULL && i < g_list_model_get_n_items (stories); i++)
+    {
+      g_autoptr(SpStory) listed = g_list_model_get_item (stories, i);
+      gint64 id = sp_store_story_get_id (listed);
+
+      if (id > 0 && g_hash_table_contains (picked_ids, &id))
+        g_hash_table_add (self->picked, g_steal_pointer (&listed));
+    }
   g_set_object (&self->stories, stories);
   gtk_filter_list_model_set_model (self->stories_filtered, stories);
   update_stories_subtitle (self);
@@ -1297,6 +1385,355 @@ stories_search_cb (SpDatasetPage *self)
 
   gtk_string_filter_set_search (GTK_STRING_FILTER (filter),
                                 gtk_editable_get_text (GTK_EDITABLE (self->stories_search)));
+}
+
+static void
+reload_stories (SpDatasetPage *self)
+{
+  if (self->store != NULL)
+    sp_store_list_stories_async (self->store, NULL, self->cancellable, stories_listed_cb, g_object_ref (self));
+}
+
+static SpStory *
+find_story (SpDatasetPage *self,
+            gint64         id)
+{
+  for (guint i = 0; self->stories != NULL && i < g_list_model_get_n_items (self->stories); i++)
+    {
+      g_autoptr(SpStory) story = g_list_model_get_item (self->stories, i);
+
+      if (sp_store_story_get_id (story) == id)
+        return g_steal_pointer (&story);
+    }
+  return NULL;
+}
+
+/* The library: add, edit, delete */
+
+static void
+story_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SpDatasetPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sp_store_save_story_finish (SP_STORE (object), result, &error))
+    {
+      if (!is_cancelled (error))
+        show_error (self, error->message);
+      return;
+    }
+  reload_stories (self);
+}
+
+static char *
+dup_story_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+static void
+story_dialog_changed_cb (AdwMessageDialog *dialog)
+{
+  GtkEditable *title = g_object_get_data (G_OBJECT (dialog), "title-entry");
+  GtkTextView *view = g_object_get_data (G_OBJECT (dialog), "text-view");
+  g_autofree char *text = dup_story_text (view);
+  g_autofree char *title_text = g_strstrip (g_strdup (gtk_editable_get_text (title)));
+
+  adw_message_dialog_set_response_enabled (dialog, "save", *title_text != '\0' && *text != '\0');
+}
+
+static void
+story_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   SpDatasetPage    *self)
+{
+  GtkEditable *title_entry = g_object_get_data (G_OBJECT (dialog), "title-entry");
+  SpStory *edited = g_object_get_data (G_OBJECT (dialog), "story");
+  g_autofree char *text = dup_story_text (g_object_get_data (G_OBJECT (dialog), "text-view"));
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (title_entry)));
+  g_autoptr(SpStory) story = NULL;
+
+  if (g_strcmp0 (response, "save") != 0 || self->store == NULL || *title == '\0' || *text == '\0')
+    return;
+  if (edited != NULL)
+    {
+      /* The stored story carries its id: saving it updates the row. */
+      story = g_object_ref (edited);
+      sp_story_set_title (story, title);
+      sp_story_set_text (story, text);
+    }
+  else
+    story = sp_story_new (title, text);
+  sp_store_save_story_async (self->store, story, self->cancellable, story_saved_cb, g_object_ref (self));
+}
+
+/* Adds a story (@story NULL) or edits one of the library. */
+static void
+open_story_dialog (SpDatasetPage *self,
+                   SpStory       *story)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *title = gtk_entry_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *view = gtk_text_view_new ();
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   story != NULL ? _("Edit Story") : _("Add Story"), NULL);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (title), _("Title"));
+  gtk_entry_set_activates_default (GTK_ENTRY (title), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Title"), -1);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Story"), -1);
+  if (story != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (title), sp_story_get_title (story));
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), sp_story_get_text (story), -1);
+    }
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 220);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scrolled), 460);
+  gtk_widget_add_css_class (scrolled, "card");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "save", story != NULL ? _("_Save") : _("_Add"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "title-entry", title);
+  g_object_set_data (G_OBJECT (dialog), "text-view", view);
+  if (story != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "story", g_object_ref (story), g_object_unref);
+  g_signal_connect_object (title, "changed", G_CALLBACK (story_dialog_changed_cb), dialog, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
+                           G_CALLBACK (story_dialog_changed_cb), dialog, G_CONNECT_SWAPPED);
+  story_dialog_changed_cb (ADW_MESSAGE_DIALOG (dialog));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (story_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (title);
+}
+
+static void
+undo_delete_story (SpDatasetPage *self)
+{
+  g_autoptr(SpStory) story = NULL;
+
+  if (self->deleted_story == NULL || self->store == NULL)
+    return;
+  /* A new row with the same title and text. */
+  story = sp_story_new (sp_story_get_title (self->deleted_story), sp_story_get_text (self->deleted_story));
+  g_clear_object (&self->deleted_story);
+  update_actions (self);
+  sp_store_save_story_async (self->store, story, self->cancellable, story_saved_cb, g_object_ref (self));
+}
+
+static void
+show_deleted_toast (SpDatasetPage *self)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (window == NULL)
+    return;
+  /* Translators: %s is the title of a story */
+  message = g_strdup_printf (_("“%s” was deleted"), sp_story_get_title (self->deleted_story));
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  /* The toast lives in the window, outside the page's actions. */
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_delete_story), self, G_CONNECT_SWAPPED);
+  sp_window_add_toast (SP_WINDOW (window), toast);
+}
+
+static void
+story_deleted_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SpDatasetPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sp_store_delete_story_finish (SP_STORE (object), result, &error))
+    {
+      g_clear_object (&self->deleted_story);
+      if (!is_cancelled (error))
+        show_error (self, error->message);
+    }
+  else
+    show_deleted_toast (self);
+  update_actions (self);
+  reload_stories (self);
+}
+
+static void
+delete_story (SpDatasetPage *self,
+              SpStory       *story)
+{
+  /* Keep a copy for Undo: the row goes, the object in the list too. */
+  g_set_object (&self->deleted_story, story);
+  sp_store_delete_story_async (self->store, sp_store_story_get_id (story), self->cancellable,
+                               story_deleted_cb, g_object_ref (self));
+}
+
+/* The library: import */
+
+typedef struct
+{
+  SpStore    *store;
+  GPtrArray  *paths;
+  /* Results */
+  guint       n_added;
+  GPtrArray  *problems;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->paths, g_ptr_array_unref);
+  g_clear_pointer (&data->problems, g_ptr_array_unref);
+  g_free (data);
+}
+
+static char *
+describe_problem (const SpStoryImportProblem *problem)
+{
+  if (problem->line > 0)
+    /* Translators: a skipped row of an import: the file, the line, why */
+    return g_strdup_printf (_("%s, line %u: %s"), problem->origin, problem->line, problem->reason);
+  return g_strdup_printf ("%s: %s", problem->origin, problem->reason);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ImportData *data = task_data;
+  g_autoptr(GListStore) stories = g_list_store_new (SP_TYPE_STORY);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < data->paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (data->paths, i);
+      g_autoptr(SpStoryImportReport) report = NULL;
+      g_autoptr(GError) path_error = NULL;
+      GListModel *found;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      report = sp_story_import_path (path, &path_error);
+      if (report == NULL)
+        {
+          g_ptr_array_add (data->problems, g_strdup (path_error->message));
+          continue;
+        }
+      found = sp_story_import_report_get_stories (report);
+      for (guint j = 0; j < g_list_model_get_n_items (found); j++)
+        {
+          g_autoptr(SpStory) story = g_list_model_get_item (found, j);
+
+          g_list_store_append (stories, story);
+        }
+      for (guint j = 0; j < sp_story_import_report_get_n_problems (report); j++)
+        g_ptr_array_add (data->problems, describe_problem (sp_story_import_report_get_problem (report, j)));
+    }
+  if (g_list_model_get_n_items (G_LIST_MODEL (stories)) > 0)
+    {
+      data->n_added = sp_store_add_stories_sync (data->store, G_LIST_MODEL (stories), &error);
+      if (error != NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_import_problems (SpDatasetPage *self,
+                      GPtrArray     *problems)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+  const guint max_listed = 30;
+
+  for (guint i = 0; i < problems->len && i < max_listed; i++)
+    {
+      if (i > 0)
+        g_string_append_c (body, '\n');
+      g_string_append (body, g_ptr_array_index (problems, i));
+    }
+  if (problems->len > max_listed)
+    {
+      guint more = problems->len - max_listed;
+
+      g_string_append_c (body, '\n');
+      g_string_append_printf (body, ngettext ("…and %u more", "…and %u more", more), more);
+    }
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   ngettext ("A Row Was Skipped", "Some Rows Were Skipped", problems->len),
+                                   body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_done (SpDatasetPage *self,
+             ImportData    *data)
+{
+  g_autofree char *added = NULL;
+  g_autofree char *message = NULL;
+  guint skipped = data->problems->len;
+
+  added = g_strdup_printf (ngettext ("Imported %u story", "Imported %u stories", data->n_added), data->n_added);
+  if (skipped > 0)
+    {
+      g_autofree char *rows = g_strdup_printf (ngettext ("%u row skipped", "%u rows skipped", skipped), skipped);
+
+      /* Translators: "Imported 3 stories; 1 row skipped" */
+      message = g_strdup_printf (_("%s; %s"), added, rows);
+    }
+  show_toast (self, message != NULL ? message : added);
+  if (skipped > 0)
+    show_import_problems (self, data->problems);
+  reload_stories (self);
+}
+
+static void
+import_chooser_response_cb (GtkNativeDialog *chooser,
+                            int              response,
+                            SpDatasetPage   *self)
+{
+  g_autoptr(GListModel) files = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+  if (files != NULL && g_list_model_get_n_items (files) > 0)
+    sp_dataset_page_import_stories_async (self, files, self->cancellable, NULL, NULL);
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->import_chooser);
 }
 
 /* The interrupted batch */
@@ -1622,6 +2059,389 @@ chooser_response_cb (GtkNativeDialog *chooser,
   g_clear_object (&self->chooser);
 }
 
+/* Checking the training set */
+
+typedef struct
+{
+  char           *path;
+  char           *model;
+  SpExportFormat  format;
+  gboolean        skip_duplicates;
+  /* The example id of each line the export writes, in its order. */
+  GArray         *ids;
+  /* The page's check_cancellable while this check is the current one. */
+  GCancellable   *cancellable;
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  g_clear_object (&data->cancellable);
+  g_free (data->path);
+  g_free (data->model);
+  g_clear_pointer (&data->ids, g_array_unref);
+  g_free (data);
+}
+
+static void
+set_checking (SpDatasetPage *self,
+              gboolean       checking)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->check_progress), checking);
+  if (checking)
+    {
+      gtk_progress_bar_set_fraction (self->check_progress, 0);
+      gtk_label_set_text (self->report_summary_label, _("Checking…"));
+      gtk_revealer_set_reveal_child (self->report_revealer, TRUE);
+    }
+  else
+    g_clear_object (&self->check_cancellable);
+  update_actions (self);
+}
+
+static char *
+describe_tokens (SpJsonlReport *report)
+{
+  SpJsonlTokenStats stats;
+
+  sp_jsonl_report_get_token_stats (report, &stats);
+  if (stats.n == 0)
+    return g_strdup (_("No valid example to count tokens in."));
+  /* Translators: tokens per example of a training set */
+  return g_strdup_printf (_("Tokens per example: min %llu · mean %.0f · p50 %.0f · p90 %.0f · max %llu"),
+                          (unsigned long long) stats.min, stats.mean, stats.p50, stats.p90,
+                          (unsigned long long) stats.max);
+}
+
+static char *
+describe_cost (SpJsonlReport *report)
+{
+  SpPriceSheet *sheet = sp_jsonl_report_get_price_sheet (report);
+  SpMoney cost = sp_jsonl_report_get_training_cost (report);
+  guint epochs = sp_jsonl_report_get_epochs (report);
+  g_autofree char *billed = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *price = NULL;
+
+  /* Translators: billed tokens of one epoch × epochs = tokens of the training */
+  billed = g_strdup_printf (ngettext ("Billed: %llu tokens × %u epoch = %llu tokens",
+                                      "Billed: %llu tokens × %u epochs = %llu tokens", epochs),
+                            (unsigned long long) sp_jsonl_report_get_billed_tokens (report), epochs,
+                            (unsigned long long) sp_jsonl_report_get_billed_training_tokens (report));
+  if (cost == SP_MONEY_UNKNOWN || sheet == NULL)
+    price = g_strdup_printf (_("No price sheet has a training price for “%s”."),
+                             sp_jsonl_report_get_model (report));
+  else
+    {
+      amount = sp_price_sheet_format_amount (sheet, cost, 4);
+      /* Translators: the cost, then the name and date of the price sheet */
+      price = g_strdup_printf (_("Estimated training cost: %s (%s, %s)."),
+                               amount, sp_price_sheet_get_name (sheet), sp_price_sheet_get_date (sheet));
+    }
+  return g_strconcat (billed, "\n", price, NULL);
+}
+
+static char *
+describe_warnings (SpJsonlReport *report)
+{
+  guint n = sp_jsonl_report_get_n_listed_warnings (report);
+  guint64 total = sp_jsonl_report_get_n_warnings (report);
+  const guint max_listed = 5;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n && i < max_listed; i++)
+    {
+      const SpJsonlIssue *warning = sp_jsonl_report_get_warning (report, i);
+
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      if (warning->line > 0)
+        /* Translators: a warning about one line of a file */
+        g_string_append_printf (text, _("Line %llu: %s"), (unsigned long long) warning->line, warning->message);
+      else
+        g_string_append (text, warning->message);
+    }
+  if (total > MIN (n, max_listed))
+    {
+      guint more = (guint) MIN (total - MIN (n, max_listed), G_MAXUINT);
+
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, ngettext ("…and %u more warning", "…and %u more warnings", more), more);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+describe_summary (SpJsonlReport *report)
+{
+  guint64 n_examples = sp_jsonl_report_get_n_examples (report);
+  guint64 n_errors = sp_jsonl_report_get_n_errors (report);
+  g_autofree char *examples = NULL;
+  g_autofree char *errors = NULL;
+
+  examples = g_strdup_printf (ngettext ("%llu example", "%llu examples", (gulong) n_examples),
+                              (unsigned long long) n_examples);
+  if (n_errors == 0)
+    errors = g_strdup (_("no errors"));
+  else
+    errors = g_strdup_printf (ngettext ("%llu error: click it to select its example",
+                                        "%llu errors: click one to select its example", (gulong) n_errors),
+                              (unsigned long long) n_errors);
+  return g_strconcat (examples, " · ", errors, NULL);
+}
+
+static void
+show_report (SpDatasetPage *self,
+             SpJsonlReport *report,
+             GArray        *ids)
+{
+  g_autoptr(GStrvBuilder) errors = g_strv_builder_new ();
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *summary = describe_summary (report);
+  g_autofree char *tokens = describe_tokens (report);
+  g_autofree char *cost = describe_cost (report);
+  g_autofree char *warnings = describe_warnings (report);
+  guint n_errors = sp_jsonl_report_get_n_listed_errors (report);
+
+  g_set_object (&self->report, report);
+  g_clear_pointer (&self->report_ids, g_array_unref);
+  self->report_ids = g_array_ref (ids);
+  g_array_set_size (self->report_error_lines, 0);
+  for (guint i = 0; i < n_errors; i++)
+    {
+      const SpJsonlIssue *error = sp_jsonl_report_get_error (report, i);
+      g_autofree char *text = NULL;
+
+      g_array_append_val (self->report_error_lines, error->line);
+      if (error->line > 0)
+        /* Translators: an error on one line of the training set */
+        text = g_strdup_printf (_("Line %llu: %s"), (unsigned long long) error->line, error->message);
+      g_strv_builder_add (errors, text != NULL ? text : error->message);
+    }
+  lines = g_strv_builder_end (errors);
+  gtk_string_list_splice (self->report_errors, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->report_errors)),
+                          (const char * const *) lines);
+  gtk_widget_set_visible (self->report_errors_scrolled, n_errors > 0);
+  gtk_label_set_text (self->report_summary_label, summary);
+  gtk_label_set_text (self->report_tokens_label, tokens);
+  gtk_label_set_text (self->report_cost_label, cost);
+  gtk_label_set_text (self->report_warnings_label, warnings);
+  gtk_widget_set_visible (GTK_WIDGET (self->report_warnings_label), *warnings != '\0');
+  gtk_revealer_set_reveal_child (self->report_revealer, TRUE);
+}
+
+static void
+check_progress_cb (guint64  bytes_read,
+                   guint64  total_bytes,
+                   gpointer user_data)
+{
+  SpDatasetPage *self = user_data;
+
+  if (self->check_cancellable == NULL)
+    return;
+  if (total_bytes > 0)
+    gtk_progress_bar_set_fraction (self->check_progress, (double) bytes_read / (double) total_bytes);
+  else
+    gtk_progress_bar_pulse (self->check_progress);
+}
+
+/* A check cancelled by Close, another batch or the page's end touches no
+ * widget: whoever cancelled it has tidied up. */
+static void
+check_fail (GTask  *task,
+            GError *error)
+{
+  SpDatasetPage *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+
+  if (self->check_cancellable == data->cancellable)
+    {
+      set_checking (self, FALSE);
+      if (!is_cancelled (error))
+        {
+          gtk_label_set_text (self->report_summary_label, error->message);
+          show_error (self, error->message);
+        }
+    }
+  g_task_return_error (task, error);
+}
+
+static void
+check_validated_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SpDatasetPage *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(GFile) file = g_file_new_for_path (data->path);
+  g_autoptr(SpJsonlReport) report = NULL;
+  GError *error = NULL;
+
+  report = sp_jsonl_validate_finish (result, &error);
+  g_file_delete_async (file, G_PRIORITY_LOW, NULL, NULL, NULL);
+  if (report == NULL || self->check_cancellable != data->cancellable)
+    {
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The check was cancelled."));
+      check_fail (task, error);
+      return;
+    }
+  set_checking (self, FALSE);
+  show_report (self, report, data->ids);
+  g_task_return_pointer (task, g_steal_pointer (&report), g_object_unref);
+}
+
+static void
+check_exported_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SpDatasetPage *self = g_task_get_source_object (task);
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(GFile) file = g_file_new_for_path (data->path);
+  GError *error = NULL;
+  guint n;
+
+  n = sp_batch_export_finish (SP_BATCH (object), result, &error);
+  if (error != NULL)
+    {
+      /* The export may have left nothing, or a whole file. */
+      g_file_delete_async (file, G_PRIORITY_LOW, NULL, NULL, NULL);
+      check_fail (task, error);
+      return;
+    }
+  /* Nothing changes the batch between the listing and the export (the
+   * check waits for a running batch); if it did, lines map by order. */
+  if (n != data->ids->len)
+    g_debug ("The export has %u lines, the list %u examples", n, data->ids->len);
+  sp_jsonl_validate_async (file, data->model, 0,
+                           data->format == SP_EXPORT_FORMAT_COMPLETION ? SP_JSONL_FORMAT_COMPLETION
+                                                                       : SP_JSONL_FORMAT_CHAT,
+                           NULL, g_task_get_cancellable (task), check_progress_cb, self,
+                           check_validated_cb, g_object_ref (task));
+}
+
+/* The export's own rule: done examples by position, without duplicates
+ * when they are left out. */
+static void
+check_listed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckData *data = g_task_get_task_data (task);
+  g_autoptr(GListModel) done = NULL;
+  GError *error = NULL;
+
+  done = sp_batch_list_examples_finish (SP_BATCH (object), result, &error);
+  if (done == NULL)
+    {
+      check_fail (task, error);
+      return;
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (done); i++)
+    {
+      g_autoptr(SpExample) example = g_list_model_get_item (done, i);
+      gint64 id = sp_example_get_id (example);
+
+      if (sp_example_get_status (example) != SP_EXAMPLE_STATUS_DONE ||
+          (data->skip_duplicates && sp_example_get_duplicate (example)))
+        continue;
+      g_array_append_val (data->ids, id);
+    }
+  gtk_progress_bar_pulse (SP_DATASET_PAGE (g_task_get_source_object (task))->check_progress);
+  sp_batch_export_async (SP_BATCH (object), data->path, data->format, NULL, data->skip_duplicates,
+                         g_task_get_cancellable (task), check_exported_cb, g_object_ref (task));
+}
+
+static void
+forward_cancel (GCancellable *cancellable,
+                GCancellable *check_cancellable)
+{
+  g_cancellable_cancel (check_cancellable);
+}
+
+/* The column view scrolls with the action of its inner list view. */
+static void
+scroll_to_example (SpDatasetPage *self,
+                   guint          position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->examples_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      {
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+        return;
+      }
+}
+
+static gboolean
+select_example (SpDatasetPage *self,
+                gint64         id)
+{
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->examples_view);
+
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(SpExample) example = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+
+          if (sp_example_get_id (example) != id)
+            continue;
+          gtk_selection_model_select_item (selection, i, TRUE);
+          scroll_to_example (self, i);
+          return TRUE;
+        }
+      /* The filter hides it: show all examples. */
+      if (self->filter_kind == SP_DATASET_FILTER_ALL)
+        break;
+      sp_dataset_page_set_filter (self, SP_DATASET_FILTER_ALL);
+    }
+  return FALSE;
+}
+
+static void
+report_error_activated_cb (SpDatasetPage *self,
+                           guint          position)
+{
+  if (!sp_dataset_page_activate_report_error (self, position))
+    show_toast (self, _("This error is about the whole file, not one example."));
+}
+
+static void
+setup_report_error_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       gpointer                  user_data)
+{
+  GtkWidget *label = cell_label_new (0.0f);
+
+  gtk_widget_set_margin_start (label, 8);
+  gtk_widget_set_margin_end (label, 8);
+  gtk_widget_set_margin_top (label, 4);
+  gtk_widget_set_margin_bottom (label, 4);
+  gtk_widget_add_css_class (label, "error");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_report_error_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      gpointer                  user_data)
+{
+  GtkStringObject *error = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_text (GTK_LABEL (label), gtk_string_object_get_string (error));
+  gtk_widget_set_tooltip_text (label, gtk_string_object_get_string (error));
+}
+
 /* Actions */
 
 static void
@@ -1642,6 +2462,14 @@ update_actions (SpDatasetPage *self)
                                  has_batch && sp_batch_get_n_failed (self->batch) > 0 &&
                                  state != SP_BATCH_STATE_PAUSING && state != SP_BATCH_STATE_PAUSED);
   gtk_widget_action_set_enabled (widget, "dataset.export", has_batch);
+  gtk_widget_action_set_enabled (widget, "dataset.check",
+                                 has_batch && !active && self->check_cancellable == NULL);
+  gtk_widget_action_set_enabled (widget, "dataset.add-story", self->store != NULL);
+  gtk_widget_action_set_enabled (widget, "dataset.edit-story", self->store != NULL);
+  gtk_widget_action_set_enabled (widget, "dataset.delete-story", self->store != NULL);
+  gtk_widget_action_set_enabled (widget, "dataset.undo-delete-story",
+                                 self->store != NULL && self->deleted_story != NULL);
+  gtk_widget_action_set_enabled (widget, "dataset.import-stories", self->store != NULL);
   gtk_widget_action_set_enabled (widget, "dataset.edit", has_batch);
   gtk_widget_action_set_enabled (widget, "dataset.reject", has_batch);
   gtk_widget_action_set_enabled (widget, "dataset.restore", has_batch);
@@ -1791,6 +2619,115 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+check_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SpJsonlReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The report or the error is already shown. */
+  report = sp_dataset_page_check_training_set_finish (SP_DATASET_PAGE (object), result, &error);
+}
+
+static void
+check_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sp_dataset_page_check_training_set_async (SP_DATASET_PAGE (widget), NULL, check_done_cb, NULL);
+}
+
+static void
+close_report_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SpDatasetPage *self = SP_DATASET_PAGE (widget);
+
+  if (self->check_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->check_cancellable);
+      set_checking (self, FALSE);
+    }
+  gtk_revealer_set_reveal_child (self->report_revealer, FALSE);
+}
+
+static void
+add_story_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  open_story_dialog (SP_DATASET_PAGE (widget), NULL);
+}
+
+static void
+edit_story_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SpDatasetPage *self = SP_DATASET_PAGE (widget);
+  g_autoptr(SpStory) story = find_story (self, g_variant_get_int64 (parameter));
+
+  if (story != NULL)
+    open_story_dialog (self, story);
+}
+
+static void
+delete_story_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SpDatasetPage *self = SP_DATASET_PAGE (widget);
+  g_autoptr(SpStory) story = find_story (self, g_variant_get_int64 (parameter));
+
+  if (story != NULL && self->store != NULL)
+    delete_story (self, story);
+}
+
+static void
+undo_delete_story_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  undo_delete_story (SP_DATASET_PAGE (widget));
+}
+
+static void
+import_stories_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SpDatasetPage *self = SP_DATASET_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GtkFileFilter) stories = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (self->store == NULL || self->import_chooser != NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Import Stories"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (stories, _("Text and CSV Files"));
+  gtk_file_filter_add_suffix (stories, "txt");
+  gtk_file_filter_add_suffix (stories, "md");
+  gtk_file_filter_add_suffix (stories, "csv");
+  gtk_file_filter_add_mime_type (stories, "text/plain");
+  gtk_file_filter_add_mime_type (stories, "text/csv");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), stories);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_chooser_response_cb), self, 0);
+  self->import_chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->import_chooser);
+}
+
+static void
 edit_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -1868,6 +2805,12 @@ sp_dataset_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+  if (self->import_chooser != NULL)
+    gtk_native_dialog_destroy (self->import_chooser);
+  g_clear_object (&self->import_chooser);
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   if (self->bindings != NULL)
     unbind_batch (self);
 
@@ -1881,6 +2824,9 @@ sp_dataset_page_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->stories);
   g_clear_object (&self->stories_filtered);
+  g_clear_object (&self->deleted_story);
+  g_clear_object (&self->report);
+  g_clear_object (&self->report_errors);
   g_clear_object (&self->examples);
   g_clear_object (&self->filter);
   g_clear_object (&self->filtered);
@@ -1897,6 +2843,8 @@ sp_dataset_page_finalize (GObject *object)
   g_clear_pointer (&self->picked, g_hash_table_unref);
   g_clear_pointer (&self->bindings, g_ptr_array_unref);
   g_clear_pointer (&self->interrupted, sp_store_batch_free);
+  g_clear_pointer (&self->report_ids, g_array_unref);
+  g_clear_pointer (&self->report_error_lines, g_array_unref);
 
   G_OBJECT_CLASS (sp_dataset_page_parent_class)->finalize (object);
 }
@@ -1980,7 +2928,6 @@ sp_dataset_page_class_init (SpDatasetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, count_spin);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, all_stories_row);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, all_stories_switch);
-  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, stories_revealer);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, stories_search);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, stories_view);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, concurrency_spin);
@@ -2001,6 +2948,14 @@ sp_dataset_page_class_init (SpDatasetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, filter_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, examples_view);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, check_progress);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_tokens_label);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_cost_label);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_warnings_label);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_errors_scrolled);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, report_errors_view);
 
   gtk_widget_class_install_action (widget_class, "dataset.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "dataset.pause", NULL, pause_action);
@@ -2008,6 +2963,13 @@ sp_dataset_page_class_init (SpDatasetPageClass *klass)
   gtk_widget_class_install_action (widget_class, "dataset.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "dataset.retry-failed", NULL, retry_failed_action);
   gtk_widget_class_install_action (widget_class, "dataset.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "dataset.check", NULL, check_action);
+  gtk_widget_class_install_action (widget_class, "dataset.close-report", NULL, close_report_action);
+  gtk_widget_class_install_action (widget_class, "dataset.add-story", NULL, add_story_action);
+  gtk_widget_class_install_action (widget_class, "dataset.edit-story", "x", edit_story_action);
+  gtk_widget_class_install_action (widget_class, "dataset.delete-story", "x", delete_story_action);
+  gtk_widget_class_install_action (widget_class, "dataset.undo-delete-story", NULL, undo_delete_story_action);
+  gtk_widget_class_install_action (widget_class, "dataset.import-stories", NULL, import_stories_action);
   gtk_widget_class_install_action (widget_class, "dataset.edit", "x", edit_action);
   gtk_widget_class_install_action (widget_class, "dataset.reject", "x", set_rejected_action);
   gtk_widget_class_install_action (widget_class, "dataset.restore", "x", set_rejected_action);
@@ -2035,8 +2997,6 @@ init_stories_view (SpDatasetPage *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->all_stories_switch, "notify::active", G_CALLBACK (update_stories_subtitle),
                            self, G_CONNECT_SWAPPED);
-  g_object_bind_property (self->all_stories_switch, "active", self->stories_revealer, "reveal-child",
-                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
   set_stories (self, NULL);
 }
 
@@ -2063,6 +3023,23 @@ init_examples_view (SpDatasetPage *self)
 }
 
 static void
+init_report_view (SpDatasetPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  self->report_errors = gtk_string_list_new (NULL);
+  self->report_error_lines = g_array_new (FALSE, FALSE, sizeof (guint64));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->report_errors)));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_report_error_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_report_error_cb), NULL);
+  gtk_list_view_set_factory (self->report_errors_view, factory);
+  gtk_list_view_set_model (self->report_errors_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (self->report_errors_view, "activate", G_CALLBACK (report_error_activated_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
 sp_dataset_page_init (SpDatasetPage *self)
 {
   g_autoptr(GtkExpression) name = NULL;
@@ -2080,6 +3057,7 @@ sp_dataset_page_init (SpDatasetPage *self)
 
   init_stories_view (self);
   init_examples_view (self);
+  init_report_view (self);
   g_signal_connect_object (self->pair_row, "notify::selected", G_CALLBACK (pair_mode_selected_cb),
                            self, G_CONNECT_SWAPPED);
   update_actions (self);
@@ -2157,6 +3135,33 @@ sp_dataset_page_get_examples (SpDatasetPage *self)
   g_return_val_if_fail (SP_IS_DATASET_PAGE (self), NULL);
 
   return G_LIST_MODEL (self->filtered);
+}
+
+SpExample *
+sp_dataset_page_get_selected_example (SpDatasetPage *self)
+{
+  GtkSelectionModel *selection;
+
+  g_return_val_if_fail (SP_IS_DATASET_PAGE (self), NULL);
+
+  selection = gtk_column_view_get_model (self->examples_view);
+  return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+}
+
+GListModel *
+sp_dataset_page_get_stories (SpDatasetPage *self)
+{
+  g_return_val_if_fail (SP_IS_DATASET_PAGE (self), NULL);
+
+  return self->stories;
+}
+
+SpJsonlReport *
+sp_dataset_page_get_report (SpDatasetPage *self)
+{
+  g_return_val_if_fail (SP_IS_DATASET_PAGE (self), NULL);
+
+  return self->report;
 }
 
 /**
@@ -2338,4 +3343,161 @@ sp_dataset_page_export_finish (SpDatasetPage  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
 
   return (guint) g_task_propagate_int (G_TASK (result), error);
+}
+
+void
+sp_dataset_page_check_training_set_async (SpDatasetPage       *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *name = NULL;
+  CheckData *data;
+
+  g_return_if_fail (SP_IS_DATASET_PAGE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sp_dataset_page_check_training_set_async);
+  if (self->batch == NULL || batch_is_active (self) || self->check_cancellable != NULL)
+    {
+      g_task_return_new_error (task, SP_ERROR, SP_ERROR_INVALID_INPUT, "%s",
+                               self->batch == NULL ? _("There is no batch to check yet.")
+                                                   : _("Wait for the batch to stop, then check it."));
+      return;
+    }
+  /* Closing the report or another batch cancels the check. */
+  self->check_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                           g_object_ref (self->check_cancellable), g_object_unref);
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (CheckData, 1);
+  data->cancellable = g_object_ref (self->check_cancellable);
+  name = g_strdup_printf ("starprompt-check-%lld-%08x.jsonl",
+                          (long long) sp_batch_get_id (self->batch), g_random_int ());
+  data->path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  data->model = g_strdup (sp_batch_get_model (self->batch));
+  data->format = get_format (self);
+  data->skip_duplicates = gtk_switch_get_active (self->skip_duplicates_switch);
+  data->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  set_checking (self, TRUE);
+  sp_batch_list_examples_async (self->batch, SP_EXAMPLE_STATUS_DONE, self->check_cancellable,
+                                check_listed_cb, g_steal_pointer (&task));
+}
+
+SpJsonlReport *
+sp_dataset_page_check_training_set_finish (SpDatasetPage  *self,
+                                           GAsyncResult   *result,
+                                           GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+sp_dataset_page_activate_report_error (SpDatasetPage *self,
+                                       guint          index)
+{
+  guint64 line;
+
+  g_return_val_if_fail (SP_IS_DATASET_PAGE (self), FALSE);
+
+  if (self->report_ids == NULL || index >= self->report_error_lines->len)
+    return FALSE;
+  /* Line N of the export is the N-th exported example. */
+  line = g_array_index (self->report_error_lines, guint64, index);
+  if (line == 0 || line > self->report_ids->len)
+    return FALSE;
+  return select_example (self, g_array_index (self->report_ids, gint64, line - 1));
+}
+
+static void
+imported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SpDatasetPage *self = SP_DATASET_PAGE (object);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!is_cancelled (error))
+        show_error (self, error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  import_done (self, g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+sp_dataset_page_import_stories_async (SpDatasetPage       *self,
+                                      GListModel          *files,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) thread = NULL;
+  ImportData *data;
+
+  g_return_if_fail (SP_IS_DATASET_PAGE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (files));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sp_dataset_page_import_stories_async);
+  if (self->store == NULL)
+    {
+      g_task_return_new_error (task, SP_ERROR, SP_ERROR_INVALID_INPUT, "%s",
+                               _("The library is still opening. Try again in a moment."));
+      return;
+    }
+  data = g_new0 (ImportData, 1);
+  data->store = g_object_ref (self->store);
+  data->paths = g_ptr_array_new_with_free_func (g_free);
+  data->problems = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        g_ptr_array_add (data->paths, path);
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+  /* The files are read and the rows written off the main thread. */
+  thread = g_task_new (self, cancellable, imported_cb, g_steal_pointer (&task));
+  g_task_set_task_data (thread, data, NULL);
+  g_task_run_in_thread (thread, import_thread);
+}
+
+guint
+sp_dataset_page_import_stories_finish (SpDatasetPage   *self,
+                                       GAsyncResult    *result,
+                                       char          ***problems,
+                                       GError         **error)
+{
+  ImportData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return 0;
+  data = g_task_get_task_data (G_TASK (result));
+  if (problems != NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < data->problems->len; i++)
+        g_strv_builder_add (builder, g_ptr_array_index (data->problems, i));
+      *problems = g_strv_builder_end (builder);
+    }
+  return data->n_added;
 }

@@ -23,13 +23,17 @@ G_DECLARE_FINAL_TYPE (SpDatasetPage, sp_dataset_page, SP, DATASET_PAGE, AdwBin)
 /* The Dataset page: a form for a batch of training examples (template,
  * stories, count, provider and model, speed, format), its progress, the
  * examples as a virtualized list to review (edit, reject, restore, filter
- * by status), export to JSONL, and an offer to resume a batch that was
- * interrupted.
+ * by status), export to JSONL, a check of the training set (errors that
+ * select their example, tokens, cost), the story library (add, edit,
+ * delete, import), and an offer to resume a batch that was interrupted.
  *
  * Actions: dataset.start, dataset.pause, dataset.resume, dataset.cancel,
- * dataset.retry-failed, dataset.export, dataset.edit(x),
- * dataset.reject(x), dataset.restore(x) (x: the id of an example),
- * dataset.resume-interrupted, dataset.discard-interrupted.
+ * dataset.retry-failed, dataset.export, dataset.check, dataset.close-report,
+ * dataset.edit(x), dataset.reject(x), dataset.restore(x) (x: the id of an
+ * example), dataset.add-story, dataset.edit-story(x),
+ * dataset.delete-story(x) (x: the id of a story), dataset.undo-delete-story,
+ * dataset.import-stories, dataset.resume-interrupted,
+ * dataset.discard-interrupted.
  *
  * Properties: "store" (SpStore, read-write: bind it to the application's
  * "store", which arrives after the window), "template" (SpTemplate,
@@ -48,6 +52,13 @@ SpBatch     *sp_dataset_page_get_batch        (SpDatasetPage       *self);
 gboolean     sp_dataset_page_get_offers_resume (SpDatasetPage      *self);
 /* The examples the list shows, after the status filter. */
 GListModel  *sp_dataset_page_get_examples     (SpDatasetPage       *self);
+/* The example selected in the list, or NULL. */
+SpExample   *sp_dataset_page_get_selected_example (SpDatasetPage   *self);
+/* The story library as listed (GListModel of SpStory, by title), or NULL
+ * before the store has answered. */
+GListModel  *sp_dataset_page_get_stories      (SpDatasetPage       *self);
+/* The report of the last check of the training set, or NULL. */
+SpJsonlReport *sp_dataset_page_get_report     (SpDatasetPage       *self);
 
 void         sp_dataset_page_set_store        (SpDatasetPage       *self,
                                                SpStore             *store);
@@ -80,5 +91,37 @@ void         sp_dataset_page_export_async     (SpDatasetPage       *self,
 guint        sp_dataset_page_export_finish    (SpDatasetPage       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+
+/* Checks the training set: exports the accepted examples of the batch in
+ * the current format to a temporary file and validates it for the model
+ * of the batch. The page shows the report. */
+void         sp_dataset_page_check_training_set_async  (SpDatasetPage       *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+SpJsonlReport *sp_dataset_page_check_training_set_finish (SpDatasetPage     *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+/* As a click on the @index-th error of the report: selects the example of
+ * that line of the export in the list (showing all examples when the
+ * filter hides it) and scrolls to it. FALSE when the error has no
+ * example (a file-wide error, or no report). */
+gboolean     sp_dataset_page_activate_report_error     (SpDatasetPage       *self,
+                                                        guint                index);
+
+/* Imports stories from files and folders (GListModel of GFile; see
+ * sp_story_import_path()) into the library, then shows a toast with the
+ * counts and, when rows were skipped, a dialog that lists each problem with
+ * its line. Returns the number of stories added; @problems (optional)
+ * receives the problems in words. */
+void         sp_dataset_page_import_stories_async      (SpDatasetPage       *self,
+                                                        GListModel          *files,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+guint        sp_dataset_page_import_stories_finish     (SpDatasetPage       *self,
+                                                        GAsyncResult        *result,
+                                                        char              ***problems,
+                                                        GError             **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-compare-page.h"
 #include "sp-dataset-page.h"
 #include "sp-fine-tune-page.h"
 #include "sp-prompt-page.h"
@@ -21,6 +22,7 @@ struct _SpWindow
   SpPromptPage         *prompt_page;
   SpDatasetPage        *dataset_page;
   SpFineTunePage       *fine_tune_page;
+  SpComparePage        *compare_page;
 
   GSettings            *settings;
 };
@@ -107,6 +109,13 @@ setup_for_application (SpWindow      *self,
                            self->settings);
   g_signal_connect_object (self->fine_tune_page, "use-model", G_CALLBACK (use_model_cb),
                            self, G_CONNECT_SWAPPED);
+  sp_compare_page_setup (self->compare_page,
+                         sp_application_get_store (app),
+                         sp_application_get_provider_list (app),
+                         sp_application_get_secrets (app),
+                         self->settings,
+                         sp_prompt_page_get_template (self->prompt_page));
+  g_object_bind_property (app, "store", self->compare_page, "store", G_BINDING_SYNC_CREATE);
 
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -139,6 +148,7 @@ sp_window_class_init (SpWindowClass *klass)
   g_type_ensure (SP_TYPE_PROMPT_PAGE);
   g_type_ensure (SP_TYPE_DATASET_PAGE);
   g_type_ensure (SP_TYPE_FINE_TUNE_PAGE);
+  g_type_ensure (SP_TYPE_COMPARE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-window.ui");
   gtk_widget_class_install_action (widget_class, "win.fine-tune-file", "s", fine_tune_file_action);
@@ -147,6 +157,7 @@ sp_window_class_init (SpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpWindow, prompt_page);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, dataset_page);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, fine_tune_page);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, compare_page);
 }
 
 static void
