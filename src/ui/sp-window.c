@@ -10,6 +10,7 @@
 #include "sp-compare-page.h"
 #include "sp-dataset-page.h"
 #include "sp-fine-tune-page.h"
+#include "sp-gallery-page.h"
 #include "sp-prompt-page.h"
 
 struct _SpWindow
@@ -23,6 +24,7 @@ struct _SpWindow
   SpDatasetPage        *dataset_page;
   SpFineTunePage       *fine_tune_page;
   SpComparePage        *compare_page;
+  SpGalleryPage        *gallery_page;
 
   GSettings            *settings;
 };
@@ -78,6 +80,13 @@ use_model_cb (SpWindow   *self,
   adw_view_stack_set_visible_child_name (self->stack, "prompt");
 }
 
+static void
+comparison_saved_cb (SpWindow     *self,
+                     SpComparison *comparison)
+{
+  sp_gallery_page_refresh (self->gallery_page);
+}
+
 /* The "application" property is set after constructed(), so the window is
  * wired to the application's objects here. */
 static void
@@ -116,6 +125,10 @@ setup_for_application (SpWindow      *self,
                          self->settings,
                          sp_prompt_page_get_template (self->prompt_page));
   g_object_bind_property (app, "store", self->compare_page, "store", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->compare_page, "saved", G_CALLBACK (comparison_saved_cb),
+                           self, G_CONNECT_SWAPPED);
+  sp_gallery_page_setup (self->gallery_page, sp_application_get_store (app));
+  g_object_bind_property (app, "store", self->gallery_page, "store", G_BINDING_SYNC_CREATE);
 
   if (g_str_equal (PROFILE, "development"))
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -149,6 +162,7 @@ sp_window_class_init (SpWindowClass *klass)
   g_type_ensure (SP_TYPE_DATASET_PAGE);
   g_type_ensure (SP_TYPE_FINE_TUNE_PAGE);
   g_type_ensure (SP_TYPE_COMPARE_PAGE);
+  g_type_ensure (SP_TYPE_GALLERY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/sp-window.ui");
   gtk_widget_class_install_action (widget_class, "win.fine-tune-file", "s", fine_tune_file_action);
@@ -158,6 +172,7 @@ sp_window_class_init (SpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpWindow, dataset_page);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, fine_tune_page);
   gtk_widget_class_bind_template_child (widget_class, SpWindow, compare_page);
+  gtk_widget_class_bind_template_child (widget_class, SpWindow, gallery_page);
 }
 
 static void
