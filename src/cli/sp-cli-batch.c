@@ -216,10 +216,11 @@ print_summary (Run      *run,
       return;
     }
 
-  g_printerr (_("%u of %u examples in “%s” (%u failed); %" G_GUINT64_FORMAT " prompt and %" G_GUINT64_FORMAT " completion tokens, cost %s, %.1f s.\n"),
+  g_printerr (_("%u of %u examples in “%s” (%u failed); %llu prompt and %llu completion tokens, cost %s, %.1f s.\n"),
               sp_batch_get_n_done (batch), sp_batch_get_n_total (batch), run->out_path,
-              sp_batch_get_n_failed (batch), sp_batch_get_prompt_tokens (batch),
-              sp_batch_get_completion_tokens (batch), cost, seconds);
+              sp_batch_get_n_failed (batch),
+              (unsigned long long) sp_batch_get_prompt_tokens (batch),
+              (unsigned long long) sp_batch_get_completion_tokens (batch), cost, seconds);
 }
 
 static int
