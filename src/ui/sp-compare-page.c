@@ -181,21 +181,15 @@ static void
 show_toast (SpComparePage *self,
             const char    *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
-  if (window != NULL)
-    sp_window_show_toast (SP_WINDOW (window), message);
+  sp_window_toast_from (GTK_WIDGET (self), message);
 }
 
 static void
 show_error (SpComparePage *self,
             const char    *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
   gtk_label_set_text (self->status_label, message);
-  if (window != NULL)
-    sp_window_show_error (SP_WINDOW (window), message);
+  sp_window_error_from (GTK_WIDGET (self), message);
 }
 
 /* Work that ends after dispose has no widgets left to show it in. */

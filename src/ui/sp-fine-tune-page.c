@@ -185,21 +185,15 @@ static void
 show_toast (SpFineTunePage *self,
             const char     *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
-  if (window != NULL)
-    sp_window_show_toast (SP_WINDOW (window), message);
+  sp_window_toast_from (GTK_WIDGET (self), message);
 }
 
 static void
 show_error (SpFineTunePage *self,
             const char     *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
   set_status (self, message);
-  if (window != NULL)
-    sp_window_show_error (SP_WINDOW (window), message);
+  sp_window_error_from (GTK_WIDGET (self), message);
 }
 
 /* Errors of the server in words; when fine-tuning is closed to the

@@ -95,24 +95,14 @@ static void
 show_error (SpGalleryPage *self,
             const char    *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
-  if (window != NULL)
-    sp_window_show_error (SP_WINDOW (window), message);
-  else
-    g_debug ("%s", message);
+  sp_window_error_from (GTK_WIDGET (self), message);
 }
 
 static void
 show_toast (SpGalleryPage *self,
             const char    *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
-  if (window != NULL)
-    sp_window_show_toast (SP_WINDOW (window), message);
-  else
-    g_debug ("%s", message);
+  sp_window_toast_from (GTK_WIDGET (self), message);
 }
 
 static gboolean

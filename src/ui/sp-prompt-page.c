@@ -129,11 +129,8 @@ static void
 show_error (SpPromptPage *self,
             const char   *message)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), SP_TYPE_WINDOW);
-
   gtk_label_set_text (self->status_label, message);
-  if (window != NULL)
-    sp_window_show_error (SP_WINDOW (window), message);
+  sp_window_error_from (GTK_WIDGET (self), message);
 }
 
 static void
@@ -806,15 +803,12 @@ copy_action (GtkWidget  *widget,
 {
   SpPromptPage *self = SP_PROMPT_PAGE (widget);
   g_autofree char *text = dup_buffer_text (self->output_view);
-  GtkWidget *window;
 
   g_strstrip (text);
   if (*text == '\0')
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  window = gtk_widget_get_ancestor (widget, SP_TYPE_WINDOW);
-  if (window != NULL)
-    sp_window_show_toast (SP_WINDOW (window), _("Prompt copied"));
+  sp_window_toast_from (widget, _("Prompt copied"));
 }
 
 static void

@@ -234,3 +234,33 @@ sp_window_show_error (SpWindow   *self,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
+
+void
+sp_window_toast_from (GtkWidget  *widget,
+                      const char *message)
+{
+  GtkWidget *window;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  window = gtk_widget_get_ancestor (widget, SP_TYPE_WINDOW);
+  if (window != NULL)
+    sp_window_show_toast (SP_WINDOW (window), message);
+  else
+    g_debug ("%s", message);
+}
+
+void
+sp_window_error_from (GtkWidget  *widget,
+                      const char *message)
+{
+  GtkWidget *window;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  window = gtk_widget_get_ancestor (widget, SP_TYPE_WINDOW);
+  if (window != NULL)
+    sp_window_show_error (SP_WINDOW (window), message);
+  else
+    g_debug ("%s", message);
+}

@@ -19,5 +19,11 @@ void      sp_window_show_error (SpWindow      *self,
                                 const char    *message);
 void      sp_window_add_toast  (SpWindow      *self,
                                 AdwToast      *toast);
+/* For pages and other widgets: the toast or error goes to the window
+ * that holds @widget, or to the debug log when it is in none (tests). */
+void      sp_window_toast_from (GtkWidget     *widget,
+                                const char    *message);
+void      sp_window_error_from (GtkWidget     *widget,
+                                const char    *message);
 
 G_END_DECLS
