@@ -1636,6 +1636,25 @@ sp_generate_result_free (SpGenerateResult *result)
  * Returns: (transfer full): a new client, or NULL when @api_key is not a
  *   key that may be sent (control characters, spaces, …)
  */
+/* A server on this machine (Ollama, llama.cpp, LM Studio, vLLM, the tests'
+ * fake server) is never reached through a proxy; skipping the proxy lookup
+ * also spares a worker thread per new connection, which made the first
+ * burst of a batch wait for GLib's thread pool to grow. */
+static gboolean
+base_url_is_loopback (const char *base_url)
+{
+  g_autoptr(GUri) uri = base_url ? g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 SpClient *
 sp_client_new (SpProvider  *provider,
                const char  *api_key,
@@ -1652,6 +1671,8 @@ sp_client_new (SpProvider  *provider,
   self = g_object_new (SP_TYPE_CLIENT, "provider", provider, NULL);
   if (api_key != NULL && *api_key != '\0')
     self->api_key = g_strdup (api_key);
+  if (base_url_is_loopback (sp_provider_get_base_url (provider)))
+    soup_session_set_proxy_resolver (self->session, NULL);
 
   return self;
 }
