@@ -193,10 +193,13 @@ def main():
         f.write("[io/github/starprompt/Starprompt]\nprovider='offline'\n"
                 "first-run=false\nwindow-width=1280\nwindow-height=900\n")
 
+    # The accessibility bus and its registry up before the app starts: an app
+    # that asks for the bus while it is still being activated stays off it.
+    Atspi.init()
+    desktop = Atspi.get_desktop(0)
+    desktop.get_child_count()
     proc = subprocess.Popen([app_path], env=env)
     try:
-        Atspi.init()
-        desktop = Atspi.get_desktop(0)
 
         def find_app():
             for i in range(desktop.get_child_count()):

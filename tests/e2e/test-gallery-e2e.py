@@ -287,9 +287,12 @@ def main():
             f.write("[io/github/starprompt/Starprompt]\nprovider='e2e'\nmodel='%s'\n"
                     "first-run=false\nwindow-width=1280\nwindow-height=900\n" % MODEL_A)
 
-        proc = subprocess.Popen([app_path], env=env)
+        # The accessibility bus and its registry up before the app starts: an app
+        # that asks for the bus while it is still being activated stays off it.
         Atspi.init()
         desktop = Atspi.get_desktop(0)
+        desktop.get_child_count()
+        proc = subprocess.Popen([app_path], env=env)
 
         def find_app():
             if proc.poll() is not None:

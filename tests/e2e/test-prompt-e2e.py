@@ -146,10 +146,13 @@ def main():
         with open(os.path.join(settings_dir, "keyfile"), "w") as f:
             f.write("[io/github/starprompt/Starprompt]\nprovider='e2e'\nmodel='%s'\n" % model)
 
+    # The accessibility bus and its registry up before the app starts: an app
+    # that asks for the bus while it is still being activated stays off it.
+    Atspi.init()
+    desktop = Atspi.get_desktop(0)
+    desktop.get_child_count()
     proc = subprocess.Popen([app_path], env=env)
     try:
-        Atspi.init()
-        desktop = Atspi.get_desktop(0)
 
         def find_app():
             for i in range(desktop.get_child_count()):
