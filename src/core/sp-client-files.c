@@ -70,20 +70,6 @@ typedef struct
   GError        *error;
 } Download;
 
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gint64
 get_int_member (JsonObject *object,
                 const char *name)
@@ -703,16 +689,16 @@ sp_uploaded_file_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = get_string_member (object, "id");
+  id = sp_client_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   file = g_new0 (SpUploadedFile, 1);
   file->id = g_strdup (id);
-  file->filename = g_strdup (get_string_member (object, "filename"));
-  file->purpose = g_strdup (get_string_member (object, "purpose"));
-  file->status = g_strdup (get_string_member (object, "status"));
-  file->status_details = g_strdup (get_string_member (object, "status_details"));
+  file->filename = g_strdup (sp_client_json_get_string (object, "filename"));
+  file->purpose = g_strdup (sp_client_json_get_string (object, "purpose"));
+  file->status = g_strdup (sp_client_json_get_string (object, "status"));
+  file->status_details = g_strdup (sp_client_json_get_string (object, "status_details"));
   file->bytes = MAX (get_int_member (object, "bytes"), 0);
   file->created_at = get_int_member (object, "created_at");
 

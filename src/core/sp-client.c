@@ -594,9 +594,9 @@ get_int_member (JsonObject *object,
   return json_node_get_int (node);
 }
 
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
+const char *
+sp_client_json_get_string (JsonObject *object,
+                           const char *name)
 {
   JsonNode *node;
 
@@ -657,8 +657,8 @@ take_answer_metadata (Request    *req,
                       JsonObject *choice)
 {
   JsonObject *usage = get_object_member (object, "usage");
-  const char *model = get_string_member (object, "model");
-  const char *finish_reason = get_string_member (choice, "finish_reason");
+  const char *model = sp_client_json_get_string (object, "model");
+  const char *finish_reason = sp_client_json_get_string (choice, "finish_reason");
 
   if (model != NULL && req->answer_model == NULL)
     req->answer_model = g_strdup (model);
@@ -744,9 +744,9 @@ sse_event_cb (const char *event,
   take_answer_metadata (req, object, choice);
 
   if (req->kind == REQUEST_CHAT)
-    deliver_delta (req, get_string_member (get_object_member (choice, "delta"), "content"));
+    deliver_delta (req, sp_client_json_get_string (get_object_member (choice, "delta"), "content"));
   else
-    deliver_delta (req, get_string_member (choice, "text"));
+    deliver_delta (req, sp_client_json_get_string (choice, "text"));
 }
 
 static int
@@ -779,7 +779,7 @@ take_models (GTask      *task,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
 
-      id = get_string_member (json_node_get_object (element), "id");
+      id = sp_client_json_get_string (json_node_get_object (element), "id");
       if (id != NULL)
         g_ptr_array_add (ids, g_strdup (id));
     }
@@ -854,7 +854,7 @@ finish_json_answer (GTask *task)
   if (req->kind == REQUEST_CHAT)
     {
       JsonObject *message = get_object_member (choice, "message");
-      const char *content = get_string_member (message, "content");
+      const char *content = sp_client_json_get_string (message, "content");
 
       if (message == NULL)
         {
@@ -865,7 +865,7 @@ finish_json_answer (GTask *task)
     }
   else
     {
-      deliver_delta (req, get_string_member (choice, "text"));
+      deliver_delta (req, sp_client_json_get_string (choice, "text"));
     }
 
   return_generate_result (task);
@@ -1353,7 +1353,7 @@ get_offline_prompt (RequestKind              kind,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
 
-      content = get_string_member (json_node_get_object (node), "content");
+      content = sp_client_json_get_string (json_node_get_object (node), "content");
       if (content == NULL)
         continue;
 

@@ -99,24 +99,6 @@ typedef struct
   gboolean   has_more;
 } Call;
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static gboolean
 get_int (JsonObject *object,
          const char *name,
@@ -1163,19 +1145,19 @@ sp_fine_tune_job_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = get_string (object, "id");
+  id = sp_client_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   job = g_new0 (SpFineTuneJob, 1);
   job->id = g_strdup (id);
-  job->model = g_strdup (get_string (object, "model"));
-  job->fine_tuned_model = g_strdup (get_string (object, "fine_tuned_model"));
-  job->status_text = g_strdup (get_string (object, "status"));
+  job->model = g_strdup (sp_client_json_get_string (object, "model"));
+  job->fine_tuned_model = g_strdup (sp_client_json_get_string (object, "fine_tuned_model"));
+  job->status_text = g_strdup (sp_client_json_get_string (object, "status"));
   job->status = sp_fine_tune_status_from_string (job->status_text);
-  job->training_file = g_strdup (get_string (object, "training_file"));
-  job->validation_file = g_strdup (get_string (object, "validation_file"));
-  job->suffix = g_strdup (get_string (object, "user_provided_suffix"));
+  job->training_file = g_strdup (sp_client_json_get_string (object, "training_file"));
+  job->validation_file = g_strdup (sp_client_json_get_string (object, "validation_file"));
+  job->suffix = g_strdup (sp_client_json_get_string (object, "user_provided_suffix"));
   job->trained_tokens = get_int_or (object, "trained_tokens", -1);
   job->created_at = get_int_or (object, "created_at", 0);
   job->finished_at = get_int_or (object, "finished_at", 0);
@@ -1186,10 +1168,10 @@ sp_fine_tune_job_new_from_json (JsonObject *object)
 
   /* OpenAI sends null, {} or an object with a message. */
   error = get_object (object, "error");
-  if (get_string (error, "message") != NULL)
+  if (sp_client_json_get_string (error, "message") != NULL)
     {
-      job->error_code = g_strdup (get_string (error, "code"));
-      job->error_message = g_strdup (get_string (error, "message"));
+      job->error_code = g_strdup (sp_client_json_get_string (error, "code"));
+      job->error_message = g_strdup (sp_client_json_get_string (error, "message"));
     }
 
   return job;
@@ -1284,16 +1266,16 @@ sp_fine_tune_event_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = get_string (object, "id");
+  id = sp_client_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   event = g_new0 (SpFineTuneEvent, 1);
   event->id = g_strdup (id);
   event->created_at = get_int_or (object, "created_at", 0);
-  event->level = g_strdup (get_string (object, "level"));
-  event->message = g_strdup (get_string (object, "message"));
-  event->type = g_strdup (get_string (object, "type"));
+  event->level = g_strdup (sp_client_json_get_string (object, "level"));
+  event->message = g_strdup (sp_client_json_get_string (object, "message"));
+  event->type = g_strdup (sp_client_json_get_string (object, "type"));
 
   data = get_object (object, "data");
   event->step = get_int_or (data, "step", -1);
@@ -1373,13 +1355,13 @@ sp_fine_tune_checkpoint_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = get_string (object, "id");
+  id = sp_client_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   checkpoint = g_new0 (SpFineTuneCheckpoint, 1);
   checkpoint->id = g_strdup (id);
-  checkpoint->model = g_strdup (get_string (object, "fine_tuned_model_checkpoint"));
+  checkpoint->model = g_strdup (sp_client_json_get_string (object, "fine_tuned_model_checkpoint"));
   checkpoint->step = get_int_or (object, "step_number", -1);
   checkpoint->created_at = get_int_or (object, "created_at", 0);
 
