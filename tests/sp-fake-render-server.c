@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-fake-render-server.h"
+#include "sp-fake-server.h"
 
 #include <string.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -153,14 +154,12 @@ SpFakeRenderServer *
 sp_fake_render_server_new (GError **error)
 {
   g_autoptr(SpFakeRenderServer) self = g_object_new (SP_TYPE_FAKE_RENDER_SERVER, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   GSList *uris;
 
   self->server = soup_server_new ("server-header", "sp-fake-render-server", NULL);
   soup_server_add_handler (self->server, "/v1/images/generations", images_cb, self, NULL);
   soup_server_add_handler (self->server, "/sdapi/v1/txt2img", images_cb, self, NULL);
-  if (!soup_server_listen (self->server, address, 0, error))
+  if (!sp_fake_server_listen_loopback (self->server, error))
     return NULL;
 
   uris = soup_server_get_uris (self->server);

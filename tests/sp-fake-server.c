@@ -2141,6 +2141,32 @@ sp_fake_server_init (SpFakeServer *self)
   self->job_step_ms = 20;
 }
 
+/* SoupServer listens with GLib's default backlog of 10: a client that
+ * opens 16 connections at once, as a batch does, gets some of its SYNs
+ * dropped while the accept queue is full and waits the kernel's first
+ * retransmission timeout (1 s) for them. A real server has a longer
+ * queue; so does this one. */
+#define LISTEN_BACKLOG 128
+
+gboolean
+sp_fake_server_listen_loopback (SoupServer  *server,
+                                GError     **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) ||
+      !g_socket_listen (socket, error))
+    return FALSE;
+
+  return soup_server_listen_socket (server, socket, 0, error);
+}
+
 SpFakeServer *
 sp_fake_server_new (GError **error)
 {
@@ -2155,7 +2181,7 @@ sp_fake_server_new (GError **error)
   soup_server_add_early_handler (self->server, "/v1/files", early_files_cb, self, NULL);
   soup_server_add_handler (self->server, "/v1/files", handle_request_cb, self, NULL);
 
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (!sp_fake_server_listen_loopback (self->server, error))
     return NULL;
 
   uris = soup_server_get_uris (self->server);

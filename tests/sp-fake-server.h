@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -79,6 +80,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SpFakeServer, sp_fake_server, SP, FAKE_SERVER, GObject)
 
 SpFakeServer *sp_fake_server_new                  (GError       **error);
+/* Makes server listen on 127.0.0.1 and a random port with a listen queue
+ * as long as a real server's; shared with the fake image server. */
+gboolean      sp_fake_server_listen_loopback      (SoupServer    *server,
+                                                   GError       **error);
 /* "http://127.0.0.1:PORT/v1" */
 const char   *sp_fake_server_get_base_url         (SpFakeServer  *self);
 /* All requests, whatever their path. */
