@@ -482,6 +482,109 @@ test_interrupted_batch_discarded (Fixture       *fixture,
   g_assert_cmpuint (batches->len, ==, 0);
 }
 
+/* The page of a new session, on the same library: as after a restart. */
+static void
+restart_page (Fixture *fixture)
+{
+  fixture->page = g_object_new (SP_TYPE_DATASET_PAGE, NULL);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  setup_page (fixture);
+}
+
+static gint64 wanted_batch_id;
+
+static gboolean
+wanted_batch_shown (Fixture *fixture)
+{
+  SpBatch *batch = sp_dataset_page_get_batch (fixture->page);
+
+  return batch != NULL && sp_batch_get_id (batch) == wanted_batch_id &&
+         g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)) == sp_batch_get_n_total (batch);
+}
+
+static gboolean
+three_batches_listed (Fixture *fixture)
+{
+  return g_menu_model_get_n_items (sp_dataset_page_get_batches (fixture->page)) == 3;
+}
+
+static gint64
+run_offline_batch (Fixture *fixture,
+                   guint    count)
+{
+  sp_dataset_page_set_count (fixture->page, count);
+  sp_dataset_page_start (fixture->page);
+  wait_for (fixture, list_all_done);
+  return sp_batch_get_id (sp_dataset_page_get_batch (fixture->page));
+}
+
+/* Batches of earlier sessions: the newest is shown at start, any other
+ * opens from the menu with its reviews, and one left unfinished runs
+ * from there with the provider of the form. */
+static void
+test_earlier_batches (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(SpExample) first = NULL;
+  g_autoptr(SpBatch) left = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  SpBatchOptions options = { 0 };
+  GMenuModel *menu;
+  gint64 older, newer;
+
+  setup_page (fixture);
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  older = run_offline_batch (fixture, 4);
+  first = dup_example (fixture, 0);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.reject", "x", sp_example_get_id (first));
+  wait_for (fixture, one_rejected);
+  newer = run_offline_batch (fixture, 3);
+
+  /* A batch that never ran, as after a crash. */
+  options.model = "starprompt-offline";
+  options.template = fixture->template;
+  options.n_items = 2;
+  left = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  g_assert_no_error (error);
+
+  restart_page (fixture);
+  wanted_batch_id = newer;
+  wait_for (fixture, wanted_batch_shown);
+  wait_for (fixture, three_batches_listed);
+  g_assert_true (sp_dataset_page_get_offers_resume (fixture->page));
+  menu = sp_dataset_page_get_batches (fixture->page);
+  {
+    g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, 0, G_MENU_ATTRIBUTE_TARGET,
+                                                                        G_VARIANT_TYPE_INT64);
+    g_autofree char *label = NULL;
+
+    g_assert_cmpint (g_variant_get_int64 (target), ==, sp_batch_get_id (left));
+    g_assert_true (g_menu_model_get_item_attribute (menu, 2, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_nonnull (strstr (label, "4 of 4"));
+  }
+
+  /* The older batch, with its rejected example, exports what it kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.show-batch", "x", older));
+  wanted_batch_id = older;
+  wait_for (fixture, wanted_batch_shown);
+  g_assert_cmpuint (count_status (fixture, SP_EXAMPLE_STATUS_REJECTED), ==, 1);
+  g_assert_cmpuint (export_and_count (fixture, SP_EXPORT_FORMAT_CHAT, "older.jsonl", lines), ==,
+                    count_accepted_unique (fixture));
+
+  /* The unfinished one: shown, it is no longer offered; Resume runs it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.show-batch", "x",
+                                             sp_batch_get_id (left)));
+  wanted_batch_id = sp_batch_get_id (left);
+  wait_for (fixture, wanted_batch_shown);
+  wait_for (fixture, not_offering);
+  sp_dataset_page_select_provider (fixture->page, "offline");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume", NULL));
+  wait_for (fixture, list_all_done);
+  g_assert_cmpint (sp_batch_get_id (sp_dataset_page_get_batch (fixture->page)), ==, sp_batch_get_id (left));
+  g_assert_nonnull (sp_batch_get_client (sp_dataset_page_get_batch (fixture->page)));
+}
+
 /* Tens of thousands of rows: the list is a model, the view makes widgets
  * only for the rows on screen. */
 static void
@@ -842,6 +945,7 @@ main (int   argc,
   ADD ("pause-resume", test_pause_resume);
   ADD ("interrupted-batch-offered", test_interrupted_batch_offered);
   ADD ("interrupted-batch-discarded", test_interrupted_batch_discarded);
+  ADD ("earlier-batches-reopen", test_earlier_batches);
   ADD ("many-examples", test_many_examples);
   ADD ("story-library-add-edit-delete-undo", test_story_library);
   ADD ("import-stories-reports-bad-rows", test_import_stories);

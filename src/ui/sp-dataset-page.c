@@ -33,6 +33,7 @@ struct _SpDatasetPage
   GtkRevealer           *interrupted_revealer;
   GtkLabel              *interrupted_label;
   GtkLabel              *batch_title_label;
+  GtkMenuButton         *batches_button;
   GtkLabel              *state_label;
   GtkProgressBar        *progress_bar;
   GtkLabel              *done_label;
@@ -76,6 +77,12 @@ struct _SpDatasetPage
   SpStoreBatch          *interrupted;
   GtkNativeDialog       *chooser;
 
+  /* The library's batches, newest first, to open one of them; the newest
+   * is shown when the page gets a store, so that the examples of the last
+   * session are there to review and export. */
+  GMenu                 *batches_menu;
+  gboolean               open_newest;
+
   /* The last check of the training set: its report, the example id of
    * each line of the file it checked, and its errors as shown. */
   SpJsonlReport         *report;
@@ -105,7 +112,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void load_examples     (SpDatasetPage *self);
-static void find_interrupted  (SpDatasetPage *self);
+static void refresh_batches   (SpDatasetPage *self);
 static void update_actions    (SpDatasetPage *self);
 static void reload_stories    (SpDatasetPage *self);
 static void set_checking      (SpDatasetPage *self,
@@ -282,7 +289,13 @@ state_text_cb (GBinding     *binding,
   switch (sp_batch_get_state (batch))
     {
     case SP_BATCH_STATE_IDLE:
-      g_value_set_string (to, _("Ready"));
+      /* A batch opened from the library. */
+      if (sp_batch_get_n_total (batch) > 0 && sp_batch_get_n_pending (batch) == 0)
+        g_value_set_string (to, _("Finished"));
+      else if (sp_batch_get_n_done (batch) > 0 || sp_batch_get_n_failed (batch) > 0)
+        g_value_set_string (to, _("Not finished: press Resume to finish it"));
+      else
+        g_value_set_string (to, _("Ready"));
       break;
     case SP_BATCH_STATE_RUNNING:
       g_value_set_string (to, _("Running…"));
@@ -861,6 +874,8 @@ set_batch (SpDatasetPage *self,
     {
       bind_batch (self);
       load_examples (self);
+      /* The batch on show is no longer offered for resuming. */
+      refresh_batches (self);
     }
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BATCH]);
@@ -904,13 +919,22 @@ run_done_cb (GObject      *object,
       update_actions (self);
       schedule_refresh (self);
     }
+  refresh_batches (self);
 }
+
+static void relaunch_shown (SpDatasetPage *self);
 
 static void
 run_batch (SpDatasetPage *self)
 {
   g_assert (self->batch != NULL);
 
+  /* A batch opened for review has no client yet. */
+  if (sp_batch_get_client (self->batch) == NULL)
+    {
+      relaunch_shown (self);
+      return;
+    }
   sp_batch_run_async (self->batch, NULL, run_done_cb, g_object_ref (self));
   update_actions (self);
 }
@@ -1726,26 +1750,16 @@ import_chooser_response_cb (GtkNativeDialog *chooser,
   g_clear_object (&self->import_chooser);
 }
 
-/* The interrupted batch */
+/* The library's batches: the interrupted one, and the menu to open one */
+
+#define MAX_BATCHES_IN_MENU 30
 
 static gpointer
-find_interrupted_func (SpStore   *store,
-                       gpointer   data,
-                       GError   **error)
+list_batches_func (SpStore   *store,
+                   gpointer   data,
+                   GError   **error)
 {
-  gint64 shown_id = *(gint64 *) data;
-  g_autoptr(GPtrArray) batches = sp_store_list_batches_sync (store, error);
-
-  if (batches == NULL)
-    return NULL;
-  for (guint i = 0; i < batches->len; i++)
-    {
-      SpStoreBatch *batch = g_ptr_array_index (batches, i);
-
-      if (batch->id != shown_id && batch->n_pending + batch->n_running > 0)
-        return sp_store_batch_copy (batch);
-    }
-  return NULL;
+  return sp_store_list_batches_sync (store, error);
 }
 
 static void
@@ -1771,32 +1785,121 @@ set_interrupted (SpDatasetPage *self,
 }
 
 static void
-interrupted_found_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+fill_batches_menu (SpDatasetPage *self,
+                   GPtrArray     *batches)
+{
+  g_menu_remove_all (self->batches_menu);
+  for (guint i = 0; i < MIN (batches->len, MAX_BATCHES_IN_MENU); i++)
+    {
+      SpStoreBatch *batch = g_ptr_array_index (batches, i);
+      guint done = batch->n_done + batch->n_rejected;
+      g_autofree char *label =
+        g_strdup_printf (ngettext ("Batch %lld · %s · %u of %u example done",
+                                   "Batch %lld · %s · %u of %u examples done",
+                                   batch->n_items),
+                         (long long) batch->id, batch->model, done, batch->n_items);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "dataset.show-batch", g_variant_new_int64 (batch->id));
+      g_menu_append_item (self->batches_menu, item);
+    }
+}
+
+static void show_batch (SpDatasetPage *self,
+                        gint64         id);
+
+static void
+batches_listed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(SpDatasetPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  SpStoreBatch *batch;
+  g_autoptr(GPtrArray) batches = NULL;
+  gint64 shown_id = self->batch != NULL ? sp_batch_get_id (self->batch) : 0;
+  SpStoreBatch *interrupted = NULL;
 
-  batch = sp_store_run_finish (SP_STORE (object), result, &error);
-  if (error != NULL)
+  batches = sp_store_run_finish (SP_STORE (object), result, &error);
+  if (batches == NULL)
     {
       if (!is_cancelled (error))
         show_error (self, error->message);
       return;
     }
-  set_interrupted (self, batch);
+  if (SP_STORE (object) != self->store)
+    return;
+
+  for (guint i = 0; i < batches->len && interrupted == NULL; i++)
+    {
+      SpStoreBatch *batch = g_ptr_array_index (batches, i);
+
+      if (batch->id != shown_id && batch->n_pending + batch->n_running > 0)
+        interrupted = sp_store_batch_copy (batch);
+    }
+  set_interrupted (self, interrupted);
+  fill_batches_menu (self, batches);
+
+  /* The newest batch that is not waiting to be resumed. */
+  if (self->open_newest && self->batch == NULL && !self->launching)
+    {
+      for (guint i = 0; i < batches->len; i++)
+        {
+          SpStoreBatch *batch = g_ptr_array_index (batches, i);
+
+          if (interrupted == NULL || batch->id != interrupted->id)
+            {
+              show_batch (self, batch->id);
+              break;
+            }
+        }
+    }
+  self->open_newest = FALSE;
+  update_actions (self);
 }
 
 static void
-find_interrupted (SpDatasetPage *self)
+refresh_batches (SpDatasetPage *self)
 {
-  gint64 shown_id = self->batch != NULL ? sp_batch_get_id (self->batch) : 0;
+  if (self->store == NULL)
+    return;
+  sp_store_run_async (self->store, list_batches_func, NULL, NULL,
+                      (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                      batches_listed_cb, g_object_ref (self));
+}
 
-  sp_store_run_async (self->store, find_interrupted_func, g_memdup2 (&shown_id, sizeof shown_id), g_free,
-                      (GDestroyNotify) sp_store_batch_free, self->cancellable,
-                      interrupted_found_cb, g_object_ref (self));
+static void
+batch_shown_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SpDatasetPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpBatch) batch = NULL;
+
+  batch = sp_batch_load_finish (result, &error);
+  if (batch == NULL)
+    {
+      if (!is_cancelled (error))
+        show_error (self, error->message);
+      return;
+    }
+  /* Something else came first: a new batch, or another store. */
+  if (self->launching || batch_is_active (self) || sp_batch_get_store (batch) != self->store)
+    return;
+  set_batch (self, batch);
+}
+
+/* Shows a stored batch without running it: its examples can be reviewed
+ * and exported; Resume or Retry Failed asks for a provider then. */
+static void
+show_batch (SpDatasetPage *self,
+            gint64         id)
+{
+  if (self->store == NULL || self->launching || batch_is_active (self))
+    return;
+  if (self->batch != NULL && sp_batch_get_id (self->batch) == id)
+    return;
+  sp_batch_load_async (self->store, NULL, id, self->cancellable, batch_shown_cb, g_object_ref (self));
 }
 
 static gpointer
@@ -1822,7 +1925,7 @@ batch_deleted_cb (GObject      *object,
       return;
     }
   show_toast (self, _("The interrupted batch was discarded"));
-  find_interrupted (self);
+  refresh_batches (self);
 }
 
 /* Review */
@@ -2446,7 +2549,11 @@ update_actions (SpDatasetPage *self)
                                  self->store != NULL && self->template != NULL && !self->launching && !active);
   gtk_widget_action_set_enabled (widget, "dataset.pause", state == SP_BATCH_STATE_RUNNING);
   gtk_widget_action_set_enabled (widget, "dataset.resume",
-                                 has_batch && (state == SP_BATCH_STATE_PAUSED || state == SP_BATCH_STATE_CANCELLED));
+                                 has_batch && !self->launching &&
+                                 (state == SP_BATCH_STATE_PAUSED || state == SP_BATCH_STATE_CANCELLED ||
+                                  (state == SP_BATCH_STATE_IDLE && sp_batch_get_n_pending (self->batch) > 0)));
+  gtk_widget_action_set_enabled (widget, "dataset.show-batch",
+                                 self->store != NULL && !self->launching && !active);
   gtk_widget_action_set_enabled (widget, "dataset.cancel", active);
   gtk_widget_action_set_enabled (widget, "dataset.retry-failed",
                                  has_batch && sp_batch_get_n_failed (self->batch) > 0 &&
@@ -2764,6 +2871,33 @@ resume_interrupted_action (GtkWidget  *widget,
   launch_go (launch);
 }
 
+/* Runs the batch on show, opened for review, with the provider picked in
+ * the form and the batch's own model. */
+static void
+relaunch_shown (SpDatasetPage *self)
+{
+  Launch *launch;
+
+  if (self->batch == NULL || self->launching || batch_is_active (self))
+    return;
+  launch = launch_new (self);
+  if (launch == NULL)
+    return;
+  launch->resume_id = sp_batch_get_id (self->batch);
+  g_free (launch->model);
+  launch->model = g_strdup (sp_batch_get_model (self->batch));
+  set_launching (self, TRUE);
+  launch_go (launch);
+}
+
+static void
+show_batch_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  show_batch (SP_DATASET_PAGE (widget), g_variant_get_int64 (parameter));
+}
+
 static void
 discard_interrupted_action (GtkWidget  *widget,
                             const char *action_name,
@@ -2820,6 +2954,7 @@ sp_dataset_page_dispose (GObject *object)
   g_clear_object (&self->examples);
   g_clear_object (&self->filter);
   g_clear_object (&self->filtered);
+  g_clear_object (&self->batches_menu);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sp_dataset_page_parent_class)->dispose (object);
@@ -2928,6 +3063,7 @@ sp_dataset_page_class_init (SpDatasetPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, interrupted_revealer);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, interrupted_label);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, batch_title_label);
+  gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, batches_button);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SpDatasetPage, done_label);
@@ -2950,6 +3086,7 @@ sp_dataset_page_class_init (SpDatasetPageClass *klass)
   gtk_widget_class_install_action (widget_class, "dataset.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "dataset.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "dataset.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "dataset.show-batch", "x", show_batch_action);
   gtk_widget_class_install_action (widget_class, "dataset.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "dataset.retry-failed", NULL, retry_failed_action);
   gtk_widget_class_install_action (widget_class, "dataset.export", NULL, export_action);
@@ -3038,6 +3175,8 @@ sp_dataset_page_init (SpDatasetPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->bindings = g_ptr_array_new ();
+  self->batches_menu = g_menu_new ();
+  gtk_menu_button_set_menu_model (self->batches_button, G_MENU_MODEL (self->batches_menu));
   gtk_spin_button_set_value (self->count_spin, DEFAULT_COUNT);
   gtk_spin_button_set_value (self->concurrency_spin, SP_BATCH_DEFAULT_CONCURRENCY);
   gtk_spin_button_set_range (self->concurrency_spin, 1, SP_BATCH_MAX_CONCURRENCY);
@@ -3146,6 +3285,14 @@ sp_dataset_page_get_stories (SpDatasetPage *self)
   return self->stories;
 }
 
+GMenuModel *
+sp_dataset_page_get_batches (SpDatasetPage *self)
+{
+  g_return_val_if_fail (SP_IS_DATASET_PAGE (self), NULL);
+
+  return G_MENU_MODEL (self->batches_menu);
+}
+
 SpJsonlReport *
 sp_dataset_page_get_report (SpDatasetPage *self)
 {
@@ -3173,11 +3320,13 @@ sp_dataset_page_set_store (SpDatasetPage *self,
 
   set_batch (self, NULL);
   set_interrupted (self, NULL);
+  g_menu_remove_all (self->batches_menu);
   set_stories (self, NULL);
   if (store != NULL)
     {
       sp_store_list_stories_async (store, NULL, self->cancellable, stories_listed_cb, g_object_ref (self));
-      find_interrupted (self);
+      self->open_newest = TRUE;
+      refresh_batches (self);
     }
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);

@@ -57,6 +57,9 @@ SpExample   *sp_dataset_page_get_selected_example (SpDatasetPage   *self);
 /* The story library as listed (GListModel of SpStory, by title), or NULL
  * before the store has answered. */
 GListModel  *sp_dataset_page_get_stories      (SpDatasetPage       *self);
+/* The menu of the library's batches, newest first: one item a batch,
+ * with the action dataset.show-batch and the batch id as target. */
+GMenuModel  *sp_dataset_page_get_batches      (SpDatasetPage       *self);
 /* The report of the last check of the training set, or NULL. */
 SpJsonlReport *sp_dataset_page_get_report     (SpDatasetPage       *self);
 
