@@ -12,6 +12,7 @@
 
 #include "sp-client-private.h"
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 /* The body of an upload: the multipart framing around the file, read
  * piece by piece. Reads run in GIO's worker threads (the default
@@ -69,20 +70,6 @@ typedef struct
   guint64        bytes;
   GError        *error;
 } Download;
-
-static gint64
-get_int_member (JsonObject *object,
-                const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-
-  return json_node_get_int (node);
-}
 
 static gssize
 copy_bytes (SpUploadBody *self,
@@ -689,18 +676,18 @@ sp_uploaded_file_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = sp_client_json_get_string (object, "id");
+  id = sp_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   file = g_new0 (SpUploadedFile, 1);
   file->id = g_strdup (id);
-  file->filename = g_strdup (sp_client_json_get_string (object, "filename"));
-  file->purpose = g_strdup (sp_client_json_get_string (object, "purpose"));
-  file->status = g_strdup (sp_client_json_get_string (object, "status"));
-  file->status_details = g_strdup (sp_client_json_get_string (object, "status_details"));
-  file->bytes = MAX (get_int_member (object, "bytes"), 0);
-  file->created_at = get_int_member (object, "created_at");
+  file->filename = g_strdup (sp_json_get_string (object, "filename"));
+  file->purpose = g_strdup (sp_json_get_string (object, "purpose"));
+  file->status = g_strdup (sp_json_get_string (object, "status"));
+  file->status_details = g_strdup (sp_json_get_string (object, "status_details"));
+  file->bytes = MAX (sp_json_get_int (object, "bytes", 0), 0);
+  file->created_at = sp_json_get_int (object, "created_at", 0);
 
   return file;
 }
