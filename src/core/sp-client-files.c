@@ -606,6 +606,31 @@ check_file_id (GTask      *task,
   return FALSE;
 }
 
+/* Sends @method /files/FILE_ID for @task (of a SpClient); @callback gets
+ * a new reference on @task as its user data. */
+static void
+call_file (GTask               *task,
+           const char          *method,
+           const char          *file_id,
+           GAsyncReadyCallback  callback)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  SpClientCall call = { 0 };
+
+  if (!check_file_id (task, file_id))
+    return;
+
+  escaped = sp_client_escape_id (file_id);
+  path = g_strdup_printf ("/files/%s", escaped);
+  call.method = method;
+  call.path = path;
+  call.error_context = SP_ERROR_CONTEXT_FILES;
+
+  sp_client_call_async (g_task_get_source_object (task), &call, g_task_get_cancellable (task),
+                        callback, g_object_ref (task));
+}
+
 static void
 sp_upload_body_finalize (GObject *object)
 {
@@ -745,25 +770,13 @@ sp_client_get_file_async (SpClient            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  SpClientCall call = { 0 };
 
   g_return_if_fail (SP_IS_CLIENT (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_client_get_file_async);
-  if (!check_file_id (task, file_id))
-    return;
-
-  escaped = sp_client_escape_id (file_id);
-  path = g_strdup_printf ("/files/%s", escaped);
-  call.method = SOUP_METHOD_GET;
-  call.path = path;
-  call.error_context = SP_ERROR_CONTEXT_FILES;
-
-  sp_client_call_async (self, &call, cancellable, file_call_cb, g_steal_pointer (&task));
+  call_file (task, SOUP_METHOD_GET, file_id, file_call_cb);
 }
 
 SpUploadedFile *
@@ -844,25 +857,13 @@ sp_client_delete_file_async (SpClient            *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  SpClientCall call = { 0 };
 
   g_return_if_fail (SP_IS_CLIENT (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_client_delete_file_async);
-  if (!check_file_id (task, file_id))
-    return;
-
-  escaped = sp_client_escape_id (file_id);
-  path = g_strdup_printf ("/files/%s", escaped);
-  call.method = SOUP_METHOD_DELETE;
-  call.path = path;
-  call.error_context = SP_ERROR_CONTEXT_FILES;
-
-  sp_client_call_async (self, &call, cancellable, delete_call_cb, g_steal_pointer (&task));
+  call_file (task, SOUP_METHOD_DELETE, file_id, delete_call_cb);
 }
 
 gboolean
