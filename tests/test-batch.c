@@ -10,6 +10,7 @@
 #include "sp-batch.h"
 #include "sp-error.h"
 #include "sp-fake-server.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -132,23 +133,13 @@ create_batch (Fixture    *fixture,
   return batch;
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static gboolean
 run_batch (SpBatch  *batch,
            GError  **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sp_batch_run_async (batch, NULL, store_result_cb, &result);
+  sp_batch_run_async (batch, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return sp_batch_run_finish (batch, result, error);
@@ -258,7 +249,7 @@ test_malformed_and_retry (Fixture       *fixture,
   for (guint i = 0; i < failed->len; i++)
     g_assert_nonnull (sp_example_get_error (g_ptr_array_index (failed, i)));
 
-  sp_batch_retry_failed_async (fixture->batch, NULL, store_result_cb, &result);
+  sp_batch_retry_failed_async (fixture->batch, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (sp_batch_retry_failed_finish (fixture->batch, result, &error), ==, 6);
@@ -338,7 +329,7 @@ test_pause_resume (Fixture       *fixture,
   sp_fake_server_set_latency (fixture->server, 20);
   fixture->batch = create_batch (fixture, "fake-ok", 16, 2, 2);
   fixture->pause_after = 3;
-  sp_batch_run_async (fixture->batch, NULL, store_result_cb, &result);
+  sp_batch_run_async (fixture->batch, NULL, sp_test_store_result_cb, &result);
   while (sp_batch_get_state (fixture->batch) != SP_BATCH_STATE_PAUSED)
     g_main_context_iteration (NULL, TRUE);
 
@@ -480,7 +471,7 @@ export_to (SpBatch        *batch,
   g_autoptr(GAsyncResult) result = NULL;
   guint count;
 
-  sp_batch_export_async (batch, path, format, system, FALSE, NULL, store_result_cb, &result);
+  sp_batch_export_async (batch, path, format, system, FALSE, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   count = sp_batch_export_finish (batch, result, &error);
@@ -506,7 +497,7 @@ test_export (Fixture       *fixture,
   examples = sp_store_list_examples_sync (fixture->store, sp_batch_get_id (fixture->batch), -1, &error);
   rejected_id = sp_example_get_id (g_ptr_array_index (examples, 2));
 
-  sp_batch_set_rejected_async (fixture->batch, rejected_id, TRUE, NULL, store_result_cb, &result);
+  sp_batch_set_rejected_async (fixture->batch, rejected_id, TRUE, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (sp_batch_set_rejected_finish (fixture->batch, result, &error));
@@ -550,7 +541,7 @@ test_export (Fixture       *fixture,
     }
 
   /* The short training prompt, switched before export. */
-  sp_batch_set_pair_mode_async (fixture->batch, SP_PAIR_MODE_SHORT, NULL, store_result_cb, &result);
+  sp_batch_set_pair_mode_async (fixture->batch, SP_PAIR_MODE_SHORT, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (sp_batch_set_pair_mode_finish (fixture->batch, result, &error));

@@ -10,6 +10,7 @@
 #include "sp-error.h"
 #include "sp-fake-server.h"
 #include "sp-provider.h"
+#include "sp-test-util.h"
 
 #define STORY "A lonely lighthouse keeper on Europa listens to the whales under the ice."
 #define STORY_WORD "lighthouse"
@@ -26,28 +27,6 @@ typedef struct
   GCancellable *cancel_on_delta;
 } Fixture;
 
-static const SpClientTimeouts fast_timeouts = {
-  .max_retries = 2,
-  .initial_delay_ms = 10,
-  .max_delay_ms = 50,
-  .connect_timeout_ms = 5000,
-  .request_timeout_ms = 20000,
-  .idle_timeout_ms = 5000,
-};
-
-static SpClient *
-new_client (Fixture    *fixture,
-            const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  SpClient *client = sp_client_new (fixture->provider, key, &error);
-
-  g_assert_no_error (error);
-  sp_client_set_timeouts (client, &fast_timeouts);
-
-  return client;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -58,7 +37,7 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->provider = sp_provider_new ("fake", "Fake", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
                                        sp_fake_server_get_base_url (fixture->server));
-  fixture->client = new_client (fixture, NULL);
+  fixture->client = sp_test_client_new (fixture->provider, NULL);
   fixture->deltas = g_string_new (NULL);
 }
 
@@ -90,25 +69,6 @@ delta_cb (const char *delta,
 
   if (fixture->cancel_on_delta != NULL)
     g_cancellable_cancel (fixture->cancel_on_delta);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
 }
 
 static JsonArray *
@@ -147,8 +107,8 @@ run_chat_full (Fixture       *fixture,
   };
 
   sp_client_chat_async (client, &request, delta_cb, fixture, cancellable,
-                        store_result_cb, &result);
-  return sp_client_chat_finish (client, wait_for (&result), error);
+                        sp_test_store_result_cb, &result);
+  return sp_client_chat_finish (client, sp_test_wait_for (&result), error);
 }
 
 static SpGenerateResult *
@@ -177,8 +137,8 @@ run_complete (Fixture     *fixture,
   };
 
   sp_client_complete_async (fixture->client, &request, delta_cb, fixture, NULL,
-                            store_result_cb, &result);
-  return sp_client_complete_finish (fixture->client, wait_for (&result), error);
+                            sp_test_store_result_cb, &result);
+  return sp_client_complete_finish (fixture->client, sp_test_wait_for (&result), error);
 }
 
 static void
@@ -244,7 +204,7 @@ test_chat_stream_usage (Fixture       *fixture,
   g_autoptr(SpGenerateResult) result = NULL;
   g_autofree char *body = NULL;
 
-  sp_client_set_timeouts (client, &fast_timeouts);
+  sp_client_set_timeouts (client, &sp_test_fast_timeouts);
   result = run_chat_full (fixture, client, "fake-ok", TRUE, NULL, &error);
   body = sp_fake_server_dup_last_request_body (fixture->server);
 
@@ -286,8 +246,8 @@ test_models (Fixture       *fixture,
   g_auto(GStrv) models = NULL;
   guint i;
 
-  sp_client_list_models_async (fixture->client, NULL, store_result_cb, &result);
-  models = sp_client_list_models_finish (fixture->client, wait_for (&result), &error);
+  sp_client_list_models_async (fixture->client, NULL, sp_test_store_result_cb, &result);
+  models = sp_client_list_models_finish (fixture->client, sp_test_wait_for (&result), &error);
 
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) models, "fake-ok"));
@@ -367,7 +327,7 @@ test_500_always (Fixture       *fixture,
   g_assert_error (error, SP_ERROR, SP_ERROR_SERVER);
   g_assert_null (result);
   g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/chat/completions"),
-                    ==, fast_timeouts.max_retries + 1);
+                    ==, sp_test_fast_timeouts.max_retries + 1);
   g_assert_nonnull (strstr (error->message, sp_fake_server_get_base_url (fixture->server)));
 }
 
@@ -440,7 +400,7 @@ static void
 test_wrong_key (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(SpClient) client = new_client (fixture, WRONG_KEY);
+  g_autoptr(SpClient) client = sp_test_client_new (fixture->provider, WRONG_KEY);
   g_autoptr(GError) error = NULL;
   g_autoptr(SpGenerateResult) result = NULL;
 
@@ -475,7 +435,7 @@ static void
 test_right_key (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(SpClient) client = new_client (fixture, RIGHT_KEY);
+  g_autoptr(SpClient) client = sp_test_client_new (fixture->provider, RIGHT_KEY);
   g_autoptr(GError) error = NULL;
   g_autoptr(SpGenerateResult) result = NULL;
 
@@ -552,7 +512,7 @@ static void
 test_cancel_during_retry_wait (Fixture       *fixture,
                                gconstpointer  data)
 {
-  SpClientTimeouts timeouts = fast_timeouts;
+  SpClientTimeouts timeouts = sp_test_fast_timeouts;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SpGenerateResult) result = NULL;
@@ -574,7 +534,7 @@ static void
 test_idle_deadline (Fixture       *fixture,
                     gconstpointer  data)
 {
-  SpClientTimeouts timeouts = fast_timeouts;
+  SpClientTimeouts timeouts = sp_test_fast_timeouts;
   g_autoptr(GError) error = NULL;
   g_autoptr(SpGenerateResult) result = NULL;
 
@@ -594,7 +554,7 @@ static void
 test_request_deadline (Fixture       *fixture,
                        gconstpointer  data)
 {
-  SpClientTimeouts timeouts = fast_timeouts;
+  SpClientTimeouts timeouts = sp_test_fast_timeouts;
   g_autoptr(GError) error = NULL;
   g_autoptr(SpGenerateResult) result = NULL;
 
@@ -612,7 +572,7 @@ static void
 test_redirect (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(SpClient) client = new_client (fixture, RIGHT_KEY);
+  g_autoptr(SpClient) client = sp_test_client_new (fixture->provider, RIGHT_KEY);
   g_autoptr(GError) error = NULL;
   g_autoptr(SpGenerateResult) result = NULL;
 
@@ -652,7 +612,7 @@ test_connection_refused (Fixture       *fixture,
 
   provider = sp_provider_new ("nobody", "Nobody", SP_PROVIDER_KIND_OPENAI_COMPATIBLE, url);
   client = sp_client_new (provider, NULL, NULL);
-  sp_client_set_timeouts (client, &fast_timeouts);
+  sp_client_set_timeouts (client, &sp_test_fast_timeouts);
   result = run_chat_full (fixture, client, "fake-ok", FALSE, NULL, &error);
 
   g_assert_error (error, SP_ERROR, SP_ERROR_CONNECTION);
@@ -680,8 +640,8 @@ test_offline (Fixture       *fixture,
     .seed = 42,
   };
 
-  sp_client_chat_async (client, &request, delta_cb, fixture, NULL, store_result_cb, &async_result);
-  result = sp_client_chat_finish (client, wait_for (&async_result), &error);
+  sp_client_chat_async (client, &request, delta_cb, fixture, NULL, sp_test_store_result_cb, &async_result);
+  result = sp_client_chat_finish (client, sp_test_wait_for (&async_result), &error);
   g_clear_object (&async_result);
 
   g_assert_no_error (error);

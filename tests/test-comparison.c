@@ -6,6 +6,7 @@
 #include "sp-comparison.h"
 #include "sp-error.h"
 #include "sp-fake-server.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -48,24 +49,6 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->provider);
   g_clear_object (&fixture->server);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
 }
 
 static void
@@ -112,11 +95,11 @@ test_run_both_sides (Fixture       *fixture,
   g_signal_connect (b, "delta", G_CALLBACK (delta_cb), order);
 
   sp_comparison_run_async (comparison, fixture->client, fixture->client, fixture->template,
-                           NULL, store_result_cb, &result);
+                           NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_comparison_get_running (comparison));
   g_assert_true (sp_comparison_side_get_running (a));
   g_assert_true (sp_comparison_side_get_running (b));
-  g_assert_true (sp_comparison_run_finish (comparison, wait_for (&result), &error));
+  g_assert_true (sp_comparison_run_finish (comparison, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_false (sp_comparison_get_running (comparison));
   g_assert_false (sp_comparison_side_get_running (a));
@@ -168,8 +151,8 @@ test_side_fails (Fixture       *fixture,
 
   sp_comparison_side_set_model (b, "fake-404");
   sp_comparison_run_async (comparison, fixture->client, fixture->client, fixture->template,
-                           NULL, store_result_cb, &result);
-  g_assert_false (sp_comparison_run_finish (comparison, wait_for (&result), &error));
+                           NULL, sp_test_store_result_cb, &result);
+  g_assert_false (sp_comparison_run_finish (comparison, sp_test_wait_for (&result), &error));
   g_assert_error (error, SP_ERROR, SP_ERROR_NOT_FOUND);
   /* The other side keeps its answer. */
   g_assert_null (sp_comparison_side_get_error (a));
@@ -188,8 +171,8 @@ test_needs_models (void)
   g_autoptr(GError) error = NULL;
 
   sp_comparison_set_subject (comparison, "AI");
-  sp_comparison_run_async (comparison, client, client, template, NULL, store_result_cb, &result);
-  g_assert_false (sp_comparison_run_finish (comparison, wait_for (&result), &error));
+  sp_comparison_run_async (comparison, client, client, template, NULL, sp_test_store_result_cb, &result);
+  g_assert_false (sp_comparison_run_finish (comparison, sp_test_wait_for (&result), &error));
   g_assert_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT);
 }
 
@@ -314,8 +297,8 @@ test_finalize (Fixture       *fixture,
   GAsyncResult *result = NULL;
 
   sp_comparison_run_async (comparison, fixture->client, fixture->client, fixture->template,
-                           NULL, store_result_cb, &result);
-  g_assert_true (sp_comparison_run_finish (comparison, wait_for (&result), NULL));
+                           NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_comparison_run_finish (comparison, sp_test_wait_for (&result), NULL));
   g_object_unref (result);
   g_assert_finalize_object (comparison);
 }

@@ -14,6 +14,7 @@
 #include "sp-fake-server.h"
 #include "sp-fine-tune.h"
 #include "sp-provider.h"
+#include "sp-test-util.h"
 
 #define WRONG_KEY "sk-wrong-0123456789abcdef"
 #define RIGHT_KEY "sk-right-0123456789abcdef"
@@ -40,28 +41,6 @@ typedef struct
   GError       *finished_error;
 } Fixture;
 
-static const SpClientTimeouts fast_timeouts = {
-  .max_retries = 2,
-  .initial_delay_ms = 10,
-  .max_delay_ms = 50,
-  .connect_timeout_ms = 5000,
-  .request_timeout_ms = 20000,
-  .idle_timeout_ms = 5000,
-};
-
-static SpClient *
-new_client (Fixture    *fixture,
-            const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  SpClient *client = sp_client_new (fixture->provider, key, &error);
-
-  g_assert_no_error (error);
-  sp_client_set_timeouts (client, &fast_timeouts);
-
-  return client;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -73,7 +52,7 @@ fixture_set_up (Fixture       *fixture,
   sp_fake_server_set_job_step_ms (fixture->server, 10);
   fixture->provider = sp_provider_new ("fake", "Fake", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
                                        sp_fake_server_get_base_url (fixture->server));
-  fixture->client = new_client (fixture, NULL);
+  fixture->client = sp_test_client_new (fixture->provider, NULL);
   fixture->dir = g_dir_make_tmp ("test-fine-tune-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->events = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_fine_tune_event_free);
@@ -113,25 +92,6 @@ fixture_tear_down (Fixture       *fixture,
   g_ptr_array_unref (fixture->events);
   g_ptr_array_unref (fixture->statuses);
   g_clear_error (&fixture->finished_error);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
 }
 
 static void
@@ -200,8 +160,8 @@ upload (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   sp_client_upload_file_async (fixture->client, file, NULL, progress_cb, fixture,
-                               cancellable, store_result_cb, &result);
-  return sp_client_upload_file_finish (fixture->client, wait_for (&result), error);
+                               cancellable, sp_test_store_result_cb, &result);
+  return sp_client_upload_file_finish (fixture->client, sp_test_wait_for (&result), error);
 }
 
 static char *
@@ -222,8 +182,8 @@ create_job (Fixture                 *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sp_client_create_fine_tune_job_async (fixture->client, request, NULL, store_result_cb, &result);
-  return sp_client_create_fine_tune_job_finish (fixture->client, wait_for (&result), error);
+  sp_client_create_fine_tune_job_async (fixture->client, request, NULL, sp_test_store_result_cb, &result);
+  return sp_client_create_fine_tune_job_finish (fixture->client, sp_test_wait_for (&result), error);
 }
 
 static SpFineTuneJob *
@@ -233,8 +193,8 @@ get_job (Fixture     *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sp_client_get_fine_tune_job_async (fixture->client, job_id, NULL, store_result_cb, &result);
-  return sp_client_get_fine_tune_job_finish (fixture->client, wait_for (&result), error);
+  sp_client_get_fine_tune_job_async (fixture->client, job_id, NULL, sp_test_store_result_cb, &result);
+  return sp_client_get_fine_tune_job_finish (fixture->client, sp_test_wait_for (&result), error);
 }
 
 static SpFineTuneJob *
@@ -353,8 +313,8 @@ test_offline (Fixture       *fixture,
   g_autoptr(SpFineTuneJob) job = NULL;
   SpFineTuneRequest request = { .model = "gpt-4o-mini", .training_file = "file-1" };
 
-  sp_client_create_fine_tune_job_async (client, &request, NULL, store_result_cb, &result);
-  job = sp_client_create_fine_tune_job_finish (client, wait_for (&result), &error);
+  sp_client_create_fine_tune_job_async (client, &request, NULL, sp_test_store_result_cb, &result);
+  job = sp_client_create_fine_tune_job_finish (client, sp_test_wait_for (&result), &error);
   g_assert_null (job);
   g_assert_error (error, SP_ERROR, SP_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "Export the JSONL"));
@@ -376,8 +336,8 @@ test_files (Fixture       *fixture,
   guint64 bytes = 0;
 
   /* The file as the server describes it. */
-  sp_client_get_file_async (fixture->client, training_file, NULL, store_result_cb, &result);
-  file = sp_client_get_file_finish (fixture->client, wait_for (&result), &error);
+  sp_client_get_file_async (fixture->client, training_file, NULL, sp_test_store_result_cb, &result);
+  file = sp_client_get_file_finish (fixture->client, sp_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (file->id, ==, training_file);
   g_assert_cmpstr (file->filename, ==, "train.jsonl");
@@ -392,8 +352,8 @@ test_files (Fixture       *fixture,
   g_assert_cmpuint (g_strv_length (job->result_files), ==, 1);
 
   sp_client_download_file_async (fixture->client, job->result_files[0], destination_file, NULL,
-                                 store_result_cb, &result);
-  g_assert_true (sp_client_download_file_finish (fixture->client, wait_for (&result), &bytes, &error));
+                                 sp_test_store_result_cb, &result);
+  g_assert_true (sp_client_download_file_finish (fixture->client, sp_test_wait_for (&result), &bytes, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_file_get_contents (destination, &contents, NULL, &error);
@@ -402,14 +362,14 @@ test_files (Fixture       *fixture,
   g_assert_cmpuint (bytes, ==, strlen (contents));
 
   /* Delete, then it is gone, in words. */
-  sp_client_delete_file_async (fixture->client, training_file, NULL, store_result_cb, &result);
-  g_assert_true (sp_client_delete_file_finish (fixture->client, wait_for (&result), &error));
+  sp_client_delete_file_async (fixture->client, training_file, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_client_delete_file_finish (fixture->client, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_clear_pointer (&file, sp_uploaded_file_free);
 
-  sp_client_get_file_async (fixture->client, training_file, NULL, store_result_cb, &result);
-  file = sp_client_get_file_finish (fixture->client, wait_for (&result), &error);
+  sp_client_get_file_async (fixture->client, training_file, NULL, sp_test_store_result_cb, &result);
+  file = sp_client_get_file_finish (fixture->client, sp_test_wait_for (&result), &error);
   g_assert_null (file);
   g_assert_error (error, SP_ERROR, SP_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "file-"));
@@ -426,8 +386,8 @@ test_download_missing (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   sp_client_download_file_async (fixture->client, "file-nope", destination_file, NULL,
-                                 store_result_cb, &result);
-  g_assert_false (sp_client_download_file_finish (fixture->client, wait_for (&result), NULL, &error));
+                                 sp_test_store_result_cb, &result);
+  g_assert_false (sp_client_download_file_finish (fixture->client, sp_test_wait_for (&result), NULL, &error));
   g_assert_error (error, SP_ERROR, SP_ERROR_NOT_FOUND);
   g_assert_false (g_file_test (destination, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
@@ -535,8 +495,8 @@ test_get_list_events_checkpoints (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* Jobs, newest first, in pages. */
-  sp_client_list_fine_tune_jobs_async (fixture->client, NULL, 1, NULL, store_result_cb, &result);
-  jobs = sp_client_list_fine_tune_jobs_finish (fixture->client, wait_for (&result), &has_more, &error);
+  sp_client_list_fine_tune_jobs_async (fixture->client, NULL, 1, NULL, sp_test_store_result_cb, &result);
+  jobs = sp_client_list_fine_tune_jobs_finish (fixture->client, sp_test_wait_for (&result), &has_more, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (jobs->len, ==, 1);
   g_assert_true (has_more);
@@ -544,8 +504,8 @@ test_get_list_events_checkpoints (Fixture       *fixture,
   g_clear_object (&result);
   g_clear_pointer (&jobs, g_ptr_array_unref);
 
-  sp_client_list_fine_tune_jobs_async (fixture->client, second->id, 10, NULL, store_result_cb, &result);
-  jobs = sp_client_list_fine_tune_jobs_finish (fixture->client, wait_for (&result), &has_more, &error);
+  sp_client_list_fine_tune_jobs_async (fixture->client, second->id, 10, NULL, sp_test_store_result_cb, &result);
+  jobs = sp_client_list_fine_tune_jobs_finish (fixture->client, sp_test_wait_for (&result), &has_more, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (jobs->len, ==, 1);
   g_assert_false (has_more);
@@ -563,8 +523,8 @@ test_get_list_events_checkpoints (Fixture       *fixture,
 
   /* Events, newest first; the page after holds older ones. */
   sp_client_list_fine_tune_events_async (fixture->client, first->id, NULL, 5, NULL,
-                                         store_result_cb, &result);
-  page = sp_client_list_fine_tune_events_finish (fixture->client, wait_for (&result), &has_more, &error);
+                                         sp_test_store_result_cb, &result);
+  page = sp_client_list_fine_tune_events_finish (fixture->client, sp_test_wait_for (&result), &has_more, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpuint (page->len, ==, 5);
@@ -582,8 +542,8 @@ test_get_list_events_checkpoints (Fixture       *fixture,
 
   event = g_ptr_array_index (page, page->len - 1);
   sp_client_list_fine_tune_events_async (fixture->client, first->id, event->id, 100, NULL,
-                                         store_result_cb, &result);
-  older = sp_client_list_fine_tune_events_finish (fixture->client, wait_for (&result), &has_more, &error);
+                                         sp_test_store_result_cb, &result);
+  older = sp_client_list_fine_tune_events_finish (fixture->client, sp_test_wait_for (&result), &has_more, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_false (has_more);
@@ -593,8 +553,8 @@ test_get_list_events_checkpoints (Fixture       *fixture,
 
   /* Checkpoints at steps 20 and 10. */
   sp_client_list_fine_tune_checkpoints_async (fixture->client, first->id, NULL, 0, NULL,
-                                              store_result_cb, &result);
-  checkpoints = sp_client_list_fine_tune_checkpoints_finish (fixture->client, wait_for (&result),
+                                              sp_test_store_result_cb, &result);
+  checkpoints = sp_client_list_fine_tune_checkpoints_finish (fixture->client, sp_test_wait_for (&result),
                                                              &has_more, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (checkpoints->len, ==, 2);
@@ -626,8 +586,8 @@ test_cancel (Fixture       *fixture,
   running = wait_for_status (fixture, job->id, SP_FINE_TUNE_STATUS_RUNNING);
   g_assert_cmpint (running->status, ==, SP_FINE_TUNE_STATUS_RUNNING);
 
-  sp_client_cancel_fine_tune_job_async (fixture->client, job->id, NULL, store_result_cb, &result);
-  cancelled = sp_client_cancel_fine_tune_job_finish (fixture->client, wait_for (&result), &error);
+  sp_client_cancel_fine_tune_job_async (fixture->client, job->id, NULL, sp_test_store_result_cb, &result);
+  cancelled = sp_client_cancel_fine_tune_job_finish (fixture->client, sp_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (cancelled->status, ==, SP_FINE_TUNE_STATUS_CANCELLED);
   g_assert_null (cancelled->fine_tuned_model);
@@ -640,8 +600,8 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpint (later->status, ==, SP_FINE_TUNE_STATUS_CANCELLED);
   g_clear_pointer (&job, sp_fine_tune_job_free);
 
-  sp_client_cancel_fine_tune_job_async (fixture->client, later->id, NULL, store_result_cb, &result);
-  job = sp_client_cancel_fine_tune_job_finish (fixture->client, wait_for (&result), &error);
+  sp_client_cancel_fine_tune_job_async (fixture->client, later->id, NULL, sp_test_store_result_cb, &result);
+  job = sp_client_cancel_fine_tune_job_finish (fixture->client, sp_test_wait_for (&result), &error);
   g_assert_null (job);
   g_assert_error (error, SP_ERROR, SP_ERROR_BAD_REQUEST);
   g_assert_nonnull (strstr (error->message, "already completed"));
@@ -722,8 +682,8 @@ watch (SpFineTuneWatcher  *watcher,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sp_fine_tune_watcher_watch_async (watcher, cancellable, store_result_cb, &result);
-  return sp_fine_tune_watcher_watch_finish (watcher, wait_for (&result), error);
+  sp_fine_tune_watcher_watch_async (watcher, cancellable, sp_test_store_result_cb, &result);
+  return sp_fine_tune_watcher_watch_finish (watcher, sp_test_wait_for (&result), error);
 }
 
 static void
@@ -938,7 +898,7 @@ test_wrong_key (Fixture       *fixture,
 
   sp_fake_server_set_required_key (fixture->server, RIGHT_KEY);
   g_clear_object (&fixture->client);
-  fixture->client = new_client (fixture, WRONG_KEY);
+  fixture->client = sp_test_client_new (fixture->provider, WRONG_KEY);
 
   job = get_job (fixture, "ftjob-fake0001", &error);
   g_assert_null (job);

@@ -10,6 +10,7 @@
 #include "sp-error.h"
 #include "sp-gallery.h"
 #include "sp-image-store.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -34,30 +35,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_assert_finalize_object (fixture->gallery);
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  sp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -66,24 +49,6 @@ wait_loaded (SpGallery *gallery)
 {
   while (sp_gallery_get_loading (gallery))
     g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
 }
 
 static const char * const models[] = { "ft:davinci-002:me::abc", "gpt-4o-mini", "gpt-3.5-turbo" };
@@ -176,8 +141,8 @@ test_save_and_page (Fixture       *fixture,
   {
     g_autoptr(GAsyncResult) result = NULL;
 
-    sp_gallery_load_details_async (gallery, first, NULL, store_result_cb, &result);
-    g_assert_true (sp_gallery_load_details_finish (gallery, wait_for (&result), &error));
+    sp_gallery_load_details_async (gallery, first, NULL, sp_test_store_result_cb, &result);
+    g_assert_true (sp_gallery_load_details_finish (gallery, sp_test_wait_for (&result), &error));
     g_assert_no_error (error);
     g_assert_true (sp_comparison_get_complete (first));
     g_assert_cmpstr (sp_comparison_get_story (first), ==, "A long story that the summaries do not carry.");
@@ -242,14 +207,14 @@ test_delete_undo (Fixture       *fixture,
   c = g_list_model_get_item (list, 2);
   id = sp_comparison_get_id (c);
 
-  sp_gallery_delete_async (fixture->gallery, c, NULL, store_result_cb, &result);
-  g_assert_true (sp_gallery_delete_finish (fixture->gallery, wait_for (&result), &error));
+  sp_gallery_delete_async (fixture->gallery, c, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_gallery_delete_finish (fixture->gallery, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 4);
 
-  sp_gallery_undo_delete_async (fixture->gallery, id, NULL, store_result_cb, &result);
-  g_assert_true (sp_gallery_undo_delete_finish (fixture->gallery, wait_for (&result), &error));
+  sp_gallery_undo_delete_async (fixture->gallery, id, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_gallery_undo_delete_finish (fixture->gallery, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   wait_loaded (fixture->gallery);
@@ -261,8 +226,8 @@ test_delete_undo (Fixture       *fixture,
   }
 
   /* Delete again and purge: then it is gone for good. */
-  sp_gallery_delete_async (fixture->gallery, c, NULL, store_result_cb, &result);
-  g_assert_true (sp_gallery_delete_finish (fixture->gallery, wait_for (&result), &error));
+  sp_gallery_delete_async (fixture->gallery, c, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_gallery_delete_finish (fixture->gallery, sp_test_wait_for (&result), &error));
   g_assert_cmpuint (sp_gallery_purge_deleted_sync (fixture->gallery, &error), ==, 1);
   g_assert_no_error (error);
   gone = sp_gallery_load_comparison_sync (fixture->gallery, id, &error);
@@ -328,9 +293,9 @@ test_scoreboard (Fixture       *fixture,
   g_assert_nonnull (find_score (scores, SP_SCORE_KIND_PROMPT_MODE, "short"));
 
   /* The same, asynchronously. */
-  sp_gallery_scoreboard_async (fixture->gallery, NULL, store_result_cb, &result);
+  sp_gallery_scoreboard_async (fixture->gallery, NULL, sp_test_store_result_cb, &result);
   g_clear_object (&scores);
-  scores = sp_gallery_scoreboard_finish (fixture->gallery, wait_for (&result), &error);
+  scores = sp_gallery_scoreboard_finish (fixture->gallery, sp_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (scores), ==, 5);
 }
@@ -351,12 +316,12 @@ test_vote_notes (Fixture       *fixture,
   sp_comparison_set_blind (c, TRUE);
   g_assert_true (sp_gallery_save_sync (fixture->gallery, c, &error));
 
-  sp_gallery_vote_async (fixture->gallery, c, SP_WINNER_B, NULL, store_result_cb, &result);
+  sp_gallery_vote_async (fixture->gallery, c, SP_WINNER_B, NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_comparison_get_revealed (c));
-  g_assert_true (sp_gallery_vote_finish (fixture->gallery, wait_for (&result), &error));
+  g_assert_true (sp_gallery_vote_finish (fixture->gallery, sp_test_wait_for (&result), &error));
   g_clear_object (&result);
-  sp_gallery_set_notes_async (fixture->gallery, c, "The <b>second</b> one", NULL, store_result_cb, &result);
-  g_assert_true (sp_gallery_set_notes_finish (fixture->gallery, wait_for (&result), &error));
+  sp_gallery_set_notes_async (fixture->gallery, c, "The <b>second</b> one", NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_gallery_set_notes_finish (fixture->gallery, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
 
   read = sp_gallery_load_comparison_sync (fixture->gallery, sp_comparison_get_id (c), &error);
@@ -411,15 +376,15 @@ test_images (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* Before the save the image waits on the side. */
-  sp_image_store_add_to_side_async (images, c, SP_SIDE_A, image, NULL, store_result_cb, &result);
-  g_assert_true (sp_image_store_add_to_side_finish (images, wait_for (&result), &error));
+  sp_image_store_add_to_side_async (images, c, SP_SIDE_A, image, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_image_store_add_to_side_finish (images, sp_test_wait_for (&result), &error));
   g_clear_object (&result);
   g_assert_true (sp_gallery_save_sync (fixture->gallery, c, &error));
   g_assert_no_error (error);
 
   /* After the save it is linked at once. */
-  sp_image_store_add_to_side_async (images, c, SP_SIDE_A, image2, NULL, store_result_cb, &result);
-  g_assert_true (sp_image_store_add_to_side_finish (images, wait_for (&result), &error));
+  sp_image_store_add_to_side_async (images, c, SP_SIDE_A, image2, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_image_store_add_to_side_finish (images, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
 
   read = sp_gallery_load_comparison_sync (fixture->gallery, sp_comparison_get_id (c), &error);
@@ -435,8 +400,8 @@ test_images (Fixture       *fixture,
 
   /* Purging the comparison removes the files no one else uses. */
   g_clear_object (&result);
-  sp_gallery_delete_async (fixture->gallery, c, NULL, store_result_cb, &result);
-  g_assert_true (sp_gallery_delete_finish (fixture->gallery, wait_for (&result), &error));
+  sp_gallery_delete_async (fixture->gallery, c, NULL, sp_test_store_result_cb, &result);
+  g_assert_true (sp_gallery_delete_finish (fixture->gallery, sp_test_wait_for (&result), &error));
   g_assert_cmpuint (sp_gallery_purge_deleted_sync (fixture->gallery, &error), ==, 1);
   g_assert_no_error (error);
   g_assert_false (g_file_test (sp_image_get_path (image), G_FILE_TEST_EXISTS));
@@ -474,7 +439,7 @@ test_migrate_from_v1 (void)
     g_assert_no_error (error);
   }
   g_assert_finalize_object (store);
-  remove_tree (dir);
+  sp_test_remove_tree (dir);
 }
 
 int

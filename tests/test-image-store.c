@@ -11,6 +11,7 @@
 
 #include "sp-error.h"
 #include "sp-image-store.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -35,24 +36,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -62,26 +45,8 @@ fixture_tear_down (Fixture       *fixture,
     g_usleep (1000);
   g_assert_finalize_object (fixture->images);
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  sp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
 }
 
 static char *
@@ -125,8 +90,8 @@ test_png_accepted_deduplicated (Fixture       *fixture,
   g_autofree char *hash = NULL;
   gsize length;
 
-  sp_image_store_import_file_async (fixture->images, file, NULL, store_result_cb, &result);
-  image = sp_image_store_import_finish (fixture->images, wait_for (&result), &error);
+  sp_image_store_import_file_async (fixture->images, file, NULL, sp_test_store_result_cb, &result);
+  image = sp_image_store_import_finish (fixture->images, sp_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sp_image_get_mime_type (image), ==, "image/png");
   g_assert_cmpstr (sp_image_get_extension (image), ==, "png");
@@ -163,8 +128,8 @@ test_not_an_image (Fixture       *fixture,
 
   g_assert_true (g_file_set_contents (path, "This is text, not a picture.\n", -1, NULL));
   file = g_file_new_for_path (path);
-  sp_image_store_import_file_async (fixture->images, file, NULL, store_result_cb, &result);
-  image = sp_image_store_import_finish (fixture->images, wait_for (&result), &error);
+  sp_image_store_import_file_async (fixture->images, file, NULL, sp_test_store_result_cb, &result);
+  image = sp_image_store_import_finish (fixture->images, sp_test_wait_for (&result), &error);
   g_assert_null (image);
   g_assert_error (error, SP_ERROR, SP_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, "“notes.png” is not an image"));
@@ -253,8 +218,8 @@ test_thumbnails (Fixture       *fixture,
   g_assert_no_error (error);
 
   sp_image_store_thumbnail_async (fixture->images, image, SP_IMAGE_THUMBNAIL_SIZE, NULL,
-                                  store_result_cb, &result);
-  thumbnail = sp_image_store_thumbnail_finish (fixture->images, wait_for (&result), &error);
+                                  sp_test_store_result_cb, &result);
+  thumbnail = sp_image_store_thumbnail_finish (fixture->images, sp_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (thumbnail, sp_image_store_get_thumbnails_dir (fixture->images)));
   g_assert_nonnull (strstr (thumbnail, sp_image_get_hash (image)));

@@ -9,6 +9,7 @@
 #include "sp-provider.h"
 #include "sp-provider-list.h"
 #include "sp-secrets.h"
+#include "sp-test-util.h"
 
 static void
 test_builtins (void)
@@ -176,15 +177,6 @@ result_cb (GObject      *object,
   *out = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *result;
-}
-
 /* A worker thread drops its reference to a GTask, and so to the list,
  * just after the result reaches the main thread: wait for it. */
 static void
@@ -217,7 +209,7 @@ test_list_missing_file (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
 
   sp_provider_list_load_async (list, NULL, result_cb, &result);
-  g_assert_true (sp_provider_list_load_finish (list, wait_for (&result), &error));
+  g_assert_true (sp_provider_list_load_finish (list, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
   g_assert_nonnull (sp_provider_list_lookup (list, "offline"));
@@ -256,11 +248,11 @@ test_list_round_trip (Fixture       *fixture,
   g_assert_cmpstr (unique, ==, "ollama-2");
 
   sp_secrets_store_key_async (secrets, "my-server", key, NULL, result_cb, &result);
-  g_assert_true (sp_secrets_store_key_finish (secrets, wait_for (&result), &error));
+  g_assert_true (sp_secrets_store_key_finish (secrets, sp_test_wait_for (&result), &error));
   g_clear_object (&result);
 
   sp_provider_list_save_async (list, NULL, result_cb, &result);
-  g_assert_true (sp_provider_list_save_finish (list, wait_for (&result), &error));
+  g_assert_true (sp_provider_list_save_finish (list, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -270,7 +262,7 @@ test_list_round_trip (Fixture       *fixture,
   g_assert_null (strstr (contents, "\"offline\""));
 
   sp_provider_list_load_async (loaded, NULL, result_cb, &result);
-  g_assert_true (sp_provider_list_load_finish (loaded, wait_for (&result), &error));
+  g_assert_true (sp_provider_list_load_finish (loaded, sp_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -331,7 +323,7 @@ test_list_corrupt (Fixture       *fixture,
       g_assert_true (g_file_set_contents (fixture->path, corrupt_files[i], -1, NULL));
 
       sp_provider_list_load_async (list, NULL, result_cb, &result);
-      g_assert_false (sp_provider_list_load_finish (list, wait_for (&result), &error));
+      g_assert_false (sp_provider_list_load_finish (list, sp_test_wait_for (&result), &error));
       g_assert_error (error, SP_ERROR, SP_ERROR_BAD_FILE);
       g_test_message ("%s", error->message);
       g_clear_error (&error);

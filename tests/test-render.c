@@ -10,16 +10,7 @@
 #include "sp-error.h"
 #include "sp-fake-render-server.h"
 #include "sp-render.h"
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
+#include "sp-test-util.h"
 
 static GBytes *
 render (SpRender    *render,
@@ -28,7 +19,7 @@ render (SpRender    *render,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sp_render_image_async (render, prompt, NULL, store_result_cb, &result);
+  sp_render_image_async (render, prompt, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return sp_render_image_finish (render, result, error);

@@ -10,6 +10,7 @@
 #include "sp-error.h"
 #include "sp-image-store.h"
 #include "sp-report.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -81,24 +82,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -106,18 +89,8 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->images);
   g_assert_finalize_object (fixture->gallery);
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  sp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
 }
 
 static char *
@@ -132,7 +105,7 @@ write_report (Fixture    *fixture,
 
   g_assert_true (sp_gallery_reload_sync (fixture->gallery, &error));
   g_assert_true (sp_report_format_for_path (path, &format, &error));
-  sp_report_write_async (fixture->gallery, path, format, NULL, store_result_cb, &result);
+  sp_report_write_async (fixture->gallery, path, format, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (sp_report_write_finish (result, &error));

@@ -5,6 +5,7 @@
 
 #include "sp-error.h"
 #include "sp-secrets.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -66,16 +67,6 @@ test_check_key_null_and_long (void)
   g_assert_null (strstr (error->message, "kkkkkkkk"));
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static GAsyncResult *
 run_until_done (GAsyncResult **result)
 {
@@ -95,39 +86,39 @@ test_memory_round_trip (void)
 
   g_assert_false (sp_secrets_get_session_only (secrets));
 
-  sp_secrets_lookup_key_async (secrets, "openai", NULL, store_result_cb, &result);
+  sp_secrets_lookup_key_async (secrets, "openai", NULL, sp_test_store_result_cb, &result);
   key = sp_secrets_lookup_key_finish (secrets, run_until_done (&result), &error);
   g_assert_no_error (error);
   g_assert_null (key);
   g_clear_object (&result);
 
-  sp_secrets_store_key_async (secrets, "openai", "sk-test-123", NULL, store_result_cb, &result);
+  sp_secrets_store_key_async (secrets, "openai", "sk-test-123", NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_secrets_store_key_finish (secrets, run_until_done (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  sp_secrets_store_key_async (secrets, "ollama", "other-key", NULL, store_result_cb, &result);
+  sp_secrets_store_key_async (secrets, "ollama", "other-key", NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_secrets_store_key_finish (secrets, run_until_done (&result), &error));
   g_clear_object (&result);
 
-  sp_secrets_lookup_key_async (secrets, "openai", NULL, store_result_cb, &result);
+  sp_secrets_lookup_key_async (secrets, "openai", NULL, sp_test_store_result_cb, &result);
   key = sp_secrets_lookup_key_finish (secrets, run_until_done (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, "sk-test-123");
   sp_secrets_free_key (key);
   g_clear_object (&result);
 
-  sp_secrets_clear_key_async (secrets, "openai", NULL, store_result_cb, &result);
+  sp_secrets_clear_key_async (secrets, "openai", NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_secrets_clear_key_finish (secrets, run_until_done (&result), &error));
   g_clear_object (&result);
 
-  sp_secrets_lookup_key_async (secrets, "openai", NULL, store_result_cb, &result);
+  sp_secrets_lookup_key_async (secrets, "openai", NULL, sp_test_store_result_cb, &result);
   key = sp_secrets_lookup_key_finish (secrets, run_until_done (&result), &error);
   g_assert_no_error (error);
   g_assert_null (key);
   g_clear_object (&result);
 
-  sp_secrets_lookup_key_async (secrets, "ollama", NULL, store_result_cb, &result);
+  sp_secrets_lookup_key_async (secrets, "ollama", NULL, sp_test_store_result_cb, &result);
   key = sp_secrets_lookup_key_finish (secrets, run_until_done (&result), &error);
   g_assert_cmpstr (key, ==, "other-key");
   sp_secrets_free_key (key);
@@ -144,7 +135,7 @@ test_store_bad_key (void)
   g_autoptr(GError) error = NULL;
   const char *bad = "sk-secret-value\r\nX-Injected: 1";
 
-  sp_secrets_store_key_async (secrets, "openai", bad, NULL, store_result_cb, &result);
+  sp_secrets_store_key_async (secrets, "openai", bad, NULL, sp_test_store_result_cb, &result);
   g_assert_false (sp_secrets_store_key_finish (secrets, run_until_done (&result), &error));
   g_assert_error (error, SP_ERROR, SP_ERROR_INVALID_KEY);
   g_assert_null (strstr (error->message, "secret-value"));
@@ -176,7 +167,7 @@ test_no_service_falls_back (void)
 
   g_signal_connect (secrets, "notify::session-only", G_CALLBACK (notify_cb), &notified);
 
-  sp_secrets_store_key_async (secrets, "openai", "sk-session-1", NULL, store_result_cb, &result);
+  sp_secrets_store_key_async (secrets, "openai", "sk-session-1", NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_secrets_store_key_finish (secrets, run_until_done (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -186,14 +177,14 @@ test_no_service_falls_back (void)
   g_assert_true (session_only);
   g_assert_cmpuint (notified, ==, 1);
 
-  sp_secrets_lookup_key_async (secrets, "openai", NULL, store_result_cb, &result);
+  sp_secrets_lookup_key_async (secrets, "openai", NULL, sp_test_store_result_cb, &result);
   key = sp_secrets_lookup_key_finish (secrets, run_until_done (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, "sk-session-1");
   sp_secrets_free_key (key);
   g_clear_object (&result);
 
-  sp_secrets_clear_key_async (secrets, "openai", NULL, store_result_cb, &result);
+  sp_secrets_clear_key_async (secrets, "openai", NULL, sp_test_store_result_cb, &result);
   g_assert_true (sp_secrets_clear_key_finish (secrets, run_until_done (&result), &error));
   g_clear_object (&result);
   g_assert_cmpuint (notified, ==, 1);

@@ -7,6 +7,7 @@
 
 #include "sp-store.h"
 #include "sp-error.h"
+#include "sp-test-util.h"
 
 typedef struct
 {
@@ -30,30 +31,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   if (fixture->store != NULL)
     g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  sp_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }
@@ -154,16 +137,6 @@ test_stories (Fixture       *fixture,
 }
 
 static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_stories_async (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -172,7 +145,7 @@ test_stories_async (Fixture       *fixture,
   g_autoptr(GListModel) list = NULL;
   g_autoptr(SpStory) story = sp_story_new ("Async", "Written from the main thread, off it.");
 
-  sp_store_save_story_async (fixture->store, story, NULL, store_result_cb, &result);
+  sp_store_save_story_async (fixture->store, story, NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (sp_store_save_story_finish (fixture->store, result, &error));
@@ -180,7 +153,7 @@ test_stories_async (Fixture       *fixture,
   g_assert_cmpint (sp_store_story_get_id (story), >, 0);
   g_clear_object (&result);
 
-  sp_store_list_stories_async (fixture->store, "thread", NULL, store_result_cb, &result);
+  sp_store_list_stories_async (fixture->store, "thread", NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   list = sp_store_list_stories_finish (fixture->store, result, &error);
@@ -188,7 +161,7 @@ test_stories_async (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
   g_clear_object (&result);
 
-  sp_store_delete_story_async (fixture->store, sp_store_story_get_id (story), NULL, store_result_cb, &result);
+  sp_store_delete_story_async (fixture->store, sp_store_story_get_id (story), NULL, sp_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (sp_store_delete_story_finish (fixture->store, result, &error));

@@ -12,6 +12,7 @@
 
 #include "sp-client-private.h"
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 /* The body of an upload: the multipart framing around the file, read
  * piece by piece. Reads run in GIO's worker threads (the default
@@ -69,20 +70,6 @@ typedef struct
   guint64        bytes;
   GError        *error;
 } Download;
-
-static gint64
-get_int_member (JsonObject *object,
-                const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-
-  return json_node_get_int (node);
-}
 
 static gssize
 copy_bytes (SpUploadBody *self,
@@ -619,6 +606,31 @@ check_file_id (GTask      *task,
   return FALSE;
 }
 
+/* Sends @method /files/FILE_ID for @task (of a SpClient); @callback gets
+ * a new reference on @task as its user data. */
+static void
+call_file (GTask               *task,
+           const char          *method,
+           const char          *file_id,
+           GAsyncReadyCallback  callback)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  SpClientCall call = { 0 };
+
+  if (!check_file_id (task, file_id))
+    return;
+
+  escaped = sp_client_escape_id (file_id);
+  path = g_strdup_printf ("/files/%s", escaped);
+  call.method = method;
+  call.path = path;
+  call.error_context = SP_ERROR_CONTEXT_FILES;
+
+  sp_client_call_async (g_task_get_source_object (task), &call, g_task_get_cancellable (task),
+                        callback, g_object_ref (task));
+}
+
 static void
 sp_upload_body_finalize (GObject *object)
 {
@@ -689,18 +701,18 @@ sp_uploaded_file_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = sp_client_json_get_string (object, "id");
+  id = sp_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   file = g_new0 (SpUploadedFile, 1);
   file->id = g_strdup (id);
-  file->filename = g_strdup (sp_client_json_get_string (object, "filename"));
-  file->purpose = g_strdup (sp_client_json_get_string (object, "purpose"));
-  file->status = g_strdup (sp_client_json_get_string (object, "status"));
-  file->status_details = g_strdup (sp_client_json_get_string (object, "status_details"));
-  file->bytes = MAX (get_int_member (object, "bytes"), 0);
-  file->created_at = get_int_member (object, "created_at");
+  file->filename = g_strdup (sp_json_get_string (object, "filename"));
+  file->purpose = g_strdup (sp_json_get_string (object, "purpose"));
+  file->status = g_strdup (sp_json_get_string (object, "status"));
+  file->status_details = g_strdup (sp_json_get_string (object, "status_details"));
+  file->bytes = MAX (sp_json_get_int (object, "bytes", 0), 0);
+  file->created_at = sp_json_get_int (object, "created_at", 0);
 
   return file;
 }
@@ -758,25 +770,13 @@ sp_client_get_file_async (SpClient            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  SpClientCall call = { 0 };
 
   g_return_if_fail (SP_IS_CLIENT (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_client_get_file_async);
-  if (!check_file_id (task, file_id))
-    return;
-
-  escaped = sp_client_escape_id (file_id);
-  path = g_strdup_printf ("/files/%s", escaped);
-  call.method = SOUP_METHOD_GET;
-  call.path = path;
-  call.error_context = SP_ERROR_CONTEXT_FILES;
-
-  sp_client_call_async (self, &call, cancellable, file_call_cb, g_steal_pointer (&task));
+  call_file (task, SOUP_METHOD_GET, file_id, file_call_cb);
 }
 
 SpUploadedFile *
@@ -857,25 +857,13 @@ sp_client_delete_file_async (SpClient            *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-  SpClientCall call = { 0 };
 
   g_return_if_fail (SP_IS_CLIENT (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_client_delete_file_async);
-  if (!check_file_id (task, file_id))
-    return;
-
-  escaped = sp_client_escape_id (file_id);
-  path = g_strdup_printf ("/files/%s", escaped);
-  call.method = SOUP_METHOD_DELETE;
-  call.path = path;
-  call.error_context = SP_ERROR_CONTEXT_FILES;
-
-  sp_client_call_async (self, &call, cancellable, delete_call_cb, g_steal_pointer (&task));
+  call_file (task, SOUP_METHOD_DELETE, file_id, delete_call_cb);
 }
 
 gboolean

@@ -68,10 +68,4 @@ JsonNode *sp_client_call_finish (SpClient            *self,
  * server can never reach another path. */
 char     *sp_client_escape_id   (const char          *id);
 
-/* The string member @name of @object (which may be NULL), or NULL when it
- * is missing or not a string: the one reader of string fields of answers
- * for the client, its files and its fine-tuning calls. */
-const char *sp_client_json_get_string (JsonObject        *object,
-                                       const char        *name);
-
 G_END_DECLS

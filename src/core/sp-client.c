@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 #include "sp-offline.h"
 #include "sp-tokenizer.h"
 #include "sp-retry.h"
@@ -594,40 +595,6 @@ get_int_member (JsonObject *object,
   return json_node_get_int (node);
 }
 
-const char *
-sp_client_json_get_string (JsonObject *object,
-                           const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
 static JsonObject *
 get_first_choice (JsonObject *object)
 {
@@ -656,9 +623,9 @@ take_answer_metadata (Request    *req,
                       JsonObject *object,
                       JsonObject *choice)
 {
-  JsonObject *usage = get_object_member (object, "usage");
-  const char *model = sp_client_json_get_string (object, "model");
-  const char *finish_reason = sp_client_json_get_string (choice, "finish_reason");
+  JsonObject *usage = sp_json_get_object (object, "usage");
+  const char *model = sp_json_get_string (object, "model");
+  const char *finish_reason = sp_json_get_string (choice, "finish_reason");
 
   if (model != NULL && req->answer_model == NULL)
     req->answer_model = g_strdup (model);
@@ -744,9 +711,9 @@ sse_event_cb (const char *event,
   take_answer_metadata (req, object, choice);
 
   if (req->kind == REQUEST_CHAT)
-    deliver_delta (req, sp_client_json_get_string (get_object_member (choice, "delta"), "content"));
+    deliver_delta (req, sp_json_get_string (sp_json_get_object (choice, "delta"), "content"));
   else
-    deliver_delta (req, sp_client_json_get_string (choice, "text"));
+    deliver_delta (req, sp_json_get_string (choice, "text"));
 }
 
 static int
@@ -779,7 +746,7 @@ take_models (GTask      *task,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
 
-      id = sp_client_json_get_string (json_node_get_object (element), "id");
+      id = sp_json_get_string (json_node_get_object (element), "id");
       if (id != NULL)
         g_ptr_array_add (ids, g_strdup (id));
     }
@@ -853,8 +820,8 @@ finish_json_answer (GTask *task)
   g_string_truncate (req->text, 0);
   if (req->kind == REQUEST_CHAT)
     {
-      JsonObject *message = get_object_member (choice, "message");
-      const char *content = sp_client_json_get_string (message, "content");
+      JsonObject *message = sp_json_get_object (choice, "message");
+      const char *content = sp_json_get_string (message, "content");
 
       if (message == NULL)
         {
@@ -865,7 +832,7 @@ finish_json_answer (GTask *task)
     }
   else
     {
-      deliver_delta (req, sp_client_json_get_string (choice, "text"));
+      deliver_delta (req, sp_json_get_string (choice, "text"));
     }
 
   return_generate_result (task);
@@ -1353,7 +1320,7 @@ get_offline_prompt (RequestKind              kind,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
 
-      content = sp_client_json_get_string (json_node_get_object (node), "content");
+      content = sp_json_get_string (json_node_get_object (node), "content");
       if (content == NULL)
         continue;
 

@@ -13,6 +13,7 @@
 
 #include "sp-client-private.h"
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 /* Events asked for in one page while watching. */
 #define WATCH_EVENTS_PAGE 50
@@ -99,36 +100,6 @@ typedef struct
   gboolean   has_more;
 } Call;
 
-static gboolean
-get_int (JsonObject *object,
-         const char *name,
-         gint64     *value)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return FALSE;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL ||
-      !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-static gint64
-get_int_or (JsonObject *object,
-            const char *name,
-            gint64      fallback)
-{
-  gint64 value;
-
-  return get_int (object, name, &value) ? value : fallback;
-}
-
 static double
 get_number (JsonObject *object,
             const char *name)
@@ -151,22 +122,6 @@ get_number (JsonObject *object,
     default:
       return NAN;
     }
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
 }
 
 static char **
@@ -198,14 +153,19 @@ get_string_array (JsonObject *object,
 static guint
 get_epochs (JsonObject *job)
 {
-  JsonObject *hyperparameters = get_object (job, "hyperparameters");
+  JsonObject *hyperparameters = sp_json_get_object (job, "hyperparameters");
   gint64 epochs;
 
   if (hyperparameters == NULL)
-    hyperparameters = get_object (get_object (get_object (job, "method"), "supervised"),
-                                  "hyperparameters");
+    {
+      JsonObject *method = sp_json_get_object (job, "method");
 
-  if (!get_int (hyperparameters, "n_epochs", &epochs) || epochs < 0)
+      hyperparameters = sp_json_get_object (sp_json_get_object (method, "supervised"),
+                                            "hyperparameters");
+    }
+
+  epochs = sp_json_get_int (hyperparameters, "n_epochs", -1);
+  if (epochs < 0)
     return 0;
 
   return epochs;
@@ -1145,33 +1105,33 @@ sp_fine_tune_job_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = sp_client_json_get_string (object, "id");
+  id = sp_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   job = g_new0 (SpFineTuneJob, 1);
   job->id = g_strdup (id);
-  job->model = g_strdup (sp_client_json_get_string (object, "model"));
-  job->fine_tuned_model = g_strdup (sp_client_json_get_string (object, "fine_tuned_model"));
-  job->status_text = g_strdup (sp_client_json_get_string (object, "status"));
+  job->model = g_strdup (sp_json_get_string (object, "model"));
+  job->fine_tuned_model = g_strdup (sp_json_get_string (object, "fine_tuned_model"));
+  job->status_text = g_strdup (sp_json_get_string (object, "status"));
   job->status = sp_fine_tune_status_from_string (job->status_text);
-  job->training_file = g_strdup (sp_client_json_get_string (object, "training_file"));
-  job->validation_file = g_strdup (sp_client_json_get_string (object, "validation_file"));
-  job->suffix = g_strdup (sp_client_json_get_string (object, "user_provided_suffix"));
-  job->trained_tokens = get_int_or (object, "trained_tokens", -1);
-  job->created_at = get_int_or (object, "created_at", 0);
-  job->finished_at = get_int_or (object, "finished_at", 0);
-  job->estimated_finish = get_int_or (object, "estimated_finish", 0);
-  job->seed = get_int_or (object, "seed", 0);
+  job->training_file = g_strdup (sp_json_get_string (object, "training_file"));
+  job->validation_file = g_strdup (sp_json_get_string (object, "validation_file"));
+  job->suffix = g_strdup (sp_json_get_string (object, "user_provided_suffix"));
+  job->trained_tokens = sp_json_get_int (object, "trained_tokens", -1);
+  job->created_at = sp_json_get_int (object, "created_at", 0);
+  job->finished_at = sp_json_get_int (object, "finished_at", 0);
+  job->estimated_finish = sp_json_get_int (object, "estimated_finish", 0);
+  job->seed = sp_json_get_int (object, "seed", 0);
   job->n_epochs = get_epochs (object);
   job->result_files = get_string_array (object, "result_files");
 
   /* OpenAI sends null, {} or an object with a message. */
-  error = get_object (object, "error");
-  if (sp_client_json_get_string (error, "message") != NULL)
+  error = sp_json_get_object (object, "error");
+  if (sp_json_get_string (error, "message") != NULL)
     {
-      job->error_code = g_strdup (sp_client_json_get_string (error, "code"));
-      job->error_message = g_strdup (sp_client_json_get_string (error, "message"));
+      job->error_code = g_strdup (sp_json_get_string (error, "code"));
+      job->error_message = g_strdup (sp_json_get_string (error, "message"));
     }
 
   return job;
@@ -1266,20 +1226,20 @@ sp_fine_tune_event_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = sp_client_json_get_string (object, "id");
+  id = sp_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   event = g_new0 (SpFineTuneEvent, 1);
   event->id = g_strdup (id);
-  event->created_at = get_int_or (object, "created_at", 0);
-  event->level = g_strdup (sp_client_json_get_string (object, "level"));
-  event->message = g_strdup (sp_client_json_get_string (object, "message"));
-  event->type = g_strdup (sp_client_json_get_string (object, "type"));
+  event->created_at = sp_json_get_int (object, "created_at", 0);
+  event->level = g_strdup (sp_json_get_string (object, "level"));
+  event->message = g_strdup (sp_json_get_string (object, "message"));
+  event->type = g_strdup (sp_json_get_string (object, "type"));
 
-  data = get_object (object, "data");
-  event->step = get_int_or (data, "step", -1);
-  event->total_steps = get_int_or (data, "total_steps", -1);
+  data = sp_json_get_object (object, "data");
+  event->step = sp_json_get_int (data, "step", -1);
+  event->total_steps = sp_json_get_int (data, "total_steps", -1);
   event->train_loss = get_number (data, "train_loss");
   event->valid_loss = get_number (data, "valid_loss");
 
@@ -1355,17 +1315,17 @@ sp_fine_tune_checkpoint_new_from_json (JsonObject *object)
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  id = sp_client_json_get_string (object, "id");
+  id = sp_json_get_string (object, "id");
   if (id == NULL || *id == '\0')
     return NULL;
 
   checkpoint = g_new0 (SpFineTuneCheckpoint, 1);
   checkpoint->id = g_strdup (id);
-  checkpoint->model = g_strdup (sp_client_json_get_string (object, "fine_tuned_model_checkpoint"));
-  checkpoint->step = get_int_or (object, "step_number", -1);
-  checkpoint->created_at = get_int_or (object, "created_at", 0);
+  checkpoint->model = g_strdup (sp_json_get_string (object, "fine_tuned_model_checkpoint"));
+  checkpoint->step = sp_json_get_int (object, "step_number", -1);
+  checkpoint->created_at = sp_json_get_int (object, "created_at", 0);
 
-  metrics = get_object (object, "metrics");
+  metrics = sp_json_get_object (object, "metrics");
   checkpoint->train_loss = get_number (metrics, "train_loss");
   checkpoint->valid_loss = get_number (metrics, "valid_loss");
 

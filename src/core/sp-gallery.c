@@ -11,8 +11,7 @@
 #include "sp-comparison-private.h"
 #include "sp-error.h"
 #include "sp-image-store.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+#include "sp-sqlite-private.h"
 
 /* ------------------------------------------------------------------ */
 /* SpScore                                                             */
@@ -267,69 +266,6 @@ sp_score_get_win_rate (SpScore *self)
 
 #define DB(store) ((sqlite3 *) sp_store_get_db (store))
 
-static sqlite3_stmt *
-prepare (SpStore     *store,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (DB (store), sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sp_store_set_db_error (store, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-static gboolean
-step_done (SpStore       *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sp_store_set_db_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-exec_sql (SpStore     *store,
-          const char  *sql,
-          GError     **error)
-{
-  if (sqlite3_exec (DB (store), sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      sp_store_set_db_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-commit_or_rollback (SpStore   *store,
-                    gboolean   ok,
-                    GError   **error)
-{
-  if (ok && exec_sql (store, "COMMIT", error))
-    return TRUE;
-  sqlite3_exec (DB (store), "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
 static void
 bind_optional_int64 (sqlite3_stmt *stmt,
                      int           index,
@@ -432,7 +368,7 @@ read_comparisons (SpStore       *store,
                          "LEFT JOIN notes n ON n.comparison_id = c.id "
                          "WHERE c.id IN %s",
                          details ? "c.story" : "NULL", in);
-  stmt = prepare (store, sql, error);
+  stmt = sp_sqlite_prepare (DB (store), sql, error);
   if (stmt == NULL)
     return NULL;
   bind_ids (stmt, ids, n);
@@ -468,7 +404,7 @@ read_comparisons (SpStore       *store,
                          "  %s, cleaned_text, prompt_tokens, completion_tokens, cost, error "
                          "FROM outputs WHERE comparison_id IN %s",
                          details ? "raw_text" : "NULL", in);
-  stmt = prepare (store, sql, error);
+  stmt = sp_sqlite_prepare (DB (store), sql, error);
   if (stmt == NULL)
     return NULL;
   bind_ids (stmt, ids, n);
@@ -508,7 +444,7 @@ read_comparisons (SpStore       *store,
                          "JOIN outputs o ON o.id = l.output_id "
                          "JOIN images i ON i.hash = l.image_hash "
                          "WHERE o.comparison_id IN %s ORDER BY l.output_id, l.position, l.id", in);
-  stmt = prepare (store, sql, error);
+  stmt = sp_sqlite_prepare (DB (store), sql, error);
   if (stmt == NULL)
     return NULL;
   bind_ids (stmt, ids, n);
@@ -613,15 +549,15 @@ read_ids (SpStore      *store,
     g_string_append (sql, " AND COALESCE ((SELECT winner FROM votes v WHERE v.comparison_id = c.id), 'none') = ?3");
   g_string_append (sql, " ORDER BY c.created_at DESC, c.id DESC");
 
-  stmt = prepare (store, sql->str, error);
+  stmt = sp_sqlite_prepare (DB (store), sql->str, error);
   if (stmt == NULL)
     return NULL;
   if (pattern != NULL)
-    bind_text (stmt, 1, pattern);
+    sp_sqlite_bind_text (stmt, 1, pattern);
   if (query->model_filter != NULL && *query->model_filter != '\0')
-    bind_text (stmt, 2, query->model_filter);
+    sp_sqlite_bind_text (stmt, 2, query->model_filter);
   if (query->winner_filter >= 0)
-    bind_text (stmt, 3, sp_winner_to_string (query->winner_filter));
+    sp_sqlite_bind_text (stmt, 3, sp_winner_to_string (query->winner_filter));
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -1436,20 +1372,20 @@ write_vote (SpStore   *store,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (winner == SP_WINNER_NONE)
-    stmt = prepare (store, "DELETE FROM votes WHERE comparison_id = ?1", error);
+    stmt = sp_sqlite_prepare (DB (store), "DELETE FROM votes WHERE comparison_id = ?1", error);
   else
-    stmt = prepare (store, "INSERT INTO votes (comparison_id, winner, voted_at) VALUES (?1, ?2, ?3) "
-                           "ON CONFLICT (comparison_id) DO UPDATE SET winner = ?2, voted_at = ?3 "
-                           "WHERE winner <> ?2", error);
+    stmt = sp_sqlite_prepare (DB (store), "INSERT INTO votes (comparison_id, winner, voted_at) VALUES (?1, ?2, ?3) "
+                                          "ON CONFLICT (comparison_id) DO UPDATE SET winner = ?2, voted_at = ?3 "
+                                          "WHERE winner <> ?2", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   if (winner != SP_WINNER_NONE)
     {
-      bind_text (stmt, 2, sp_winner_to_string (winner));
+      sp_sqlite_bind_text (stmt, 2, sp_winner_to_string (winner));
       sqlite3_bind_int64 (stmt, 3, now_seconds ());
     }
-  return step_done (store, stmt, error);
+  return sp_sqlite_step_done (DB (store), stmt, error);
 }
 
 static gboolean
@@ -1461,19 +1397,19 @@ write_notes (SpStore     *store,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (notes == NULL || *notes == '\0')
-    stmt = prepare (store, "DELETE FROM notes WHERE comparison_id = ?1", error);
+    stmt = sp_sqlite_prepare (DB (store), "DELETE FROM notes WHERE comparison_id = ?1", error);
   else
-    stmt = prepare (store, "INSERT INTO notes (comparison_id, text, updated_at) VALUES (?1, ?2, ?3) "
-                           "ON CONFLICT (comparison_id) DO UPDATE SET text = ?2, updated_at = ?3", error);
+    stmt = sp_sqlite_prepare (DB (store), "INSERT INTO notes (comparison_id, text, updated_at) VALUES (?1, ?2, ?3) "
+                                          "ON CONFLICT (comparison_id) DO UPDATE SET text = ?2, updated_at = ?3", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
   if (notes != NULL && *notes != '\0')
     {
-      bind_text (stmt, 2, notes);
+      sp_sqlite_bind_text (stmt, 2, notes);
       sqlite3_bind_int64 (stmt, 3, now_seconds ());
     }
-  return step_done (store, stmt, error);
+  return sp_sqlite_step_done (DB (store), stmt, error);
 }
 
 static gboolean
@@ -1485,15 +1421,15 @@ write_comparison (SpStore   *store,
   gint64 now = now_seconds ();
 
   if (data->id <= 0)
-    stmt = prepare (store, "INSERT INTO comparisons (subject, story, blind, blind_seed, created_at, updated_at) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+    stmt = sp_sqlite_prepare (DB (store), "INSERT INTO comparisons (subject, story, blind, blind_seed, created_at, updated_at) "
+                                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   else
-    stmt = prepare (store, "UPDATE comparisons SET subject = ?1, story = CASE WHEN ?8 THEN ?2 ELSE story END, "
-                           "  blind = ?3, blind_seed = ?4, updated_at = ?6 WHERE id = ?7", error);
+    stmt = sp_sqlite_prepare (DB (store), "UPDATE comparisons SET subject = ?1, story = CASE WHEN ?8 THEN ?2 ELSE story END, "
+                                          "  blind = ?3, blind_seed = ?4, updated_at = ?6 WHERE id = ?7", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, data->subject != NULL ? data->subject : "");
-  bind_text (stmt, 2, data->story != NULL ? data->story : "");
+  sp_sqlite_bind_text (stmt, 1, data->subject != NULL ? data->subject : "");
+  sp_sqlite_bind_text (stmt, 2, data->story != NULL ? data->story : "");
   sqlite3_bind_int (stmt, 3, data->blind);
   sqlite3_bind_int64 (stmt, 4, (gint64) data->blind_seed);
   sqlite3_bind_int64 (stmt, 5, data->created_at > 0 ? data->created_at : now);
@@ -1503,7 +1439,7 @@ write_comparison (SpStore   *store,
       sqlite3_bind_int64 (stmt, 7, data->id);
       sqlite3_bind_int (stmt, 8, data->complete);
     }
-  if (!step_done (store, stmt, error))
+  if (!sp_sqlite_step_done (DB (store), stmt, error))
     return FALSE;
   if (data->id > 0 && sqlite3_changes (DB (store)) == 0)
     {
@@ -1526,29 +1462,29 @@ write_output (SpStore   *store,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  stmt = prepare (store, "INSERT INTO outputs (comparison_id, side, provider_id, model, prompt_mode, cleaner, "
-                         "  raw_text, cleaned_text, prompt_tokens, completion_tokens, cost, error) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-                         "ON CONFLICT (comparison_id, side) DO UPDATE SET provider_id = ?3, model = ?4, "
-                         "  prompt_mode = ?5, cleaner = ?6, "
-                         "  raw_text = CASE WHEN ?13 THEN ?7 ELSE raw_text END, cleaned_text = ?8, "
-                         "  prompt_tokens = ?9, completion_tokens = ?10, cost = ?11, error = ?12", error);
+  stmt = sp_sqlite_prepare (DB (store), "INSERT INTO outputs (comparison_id, side, provider_id, model, prompt_mode, cleaner, "
+                                        "  raw_text, cleaned_text, prompt_tokens, completion_tokens, cost, error) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                                        "ON CONFLICT (comparison_id, side) DO UPDATE SET provider_id = ?3, model = ?4, "
+                                        "  prompt_mode = ?5, cleaner = ?6, "
+                                        "  raw_text = CASE WHEN ?13 THEN ?7 ELSE raw_text END, cleaned_text = ?8, "
+                                        "  prompt_tokens = ?9, completion_tokens = ?10, cost = ?11, error = ?12", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, sp_side_to_string (side));
-  bind_text (stmt, 3, s->provider_id);
-  bind_text (stmt, 4, s->model != NULL ? s->model : "");
-  bind_text (stmt, 5, sp_pair_mode_to_string (s->mode));
+  sp_sqlite_bind_text (stmt, 2, sp_side_to_string (side));
+  sp_sqlite_bind_text (stmt, 3, s->provider_id);
+  sp_sqlite_bind_text (stmt, 4, s->model != NULL ? s->model : "");
+  sp_sqlite_bind_text (stmt, 5, sp_pair_mode_to_string (s->mode));
   sqlite3_bind_int (stmt, 6, s->clean);
-  bind_text (stmt, 7, s->raw_text != NULL ? s->raw_text : "");
-  bind_text (stmt, 8, s->cleaned_text != NULL ? s->cleaned_text : "");
+  sp_sqlite_bind_text (stmt, 7, s->raw_text != NULL ? s->raw_text : "");
+  sp_sqlite_bind_text (stmt, 8, s->cleaned_text != NULL ? s->cleaned_text : "");
   bind_optional_int64 (stmt, 9, s->prompt_tokens);
   bind_optional_int64 (stmt, 10, s->completion_tokens);
   bind_optional_int64 (stmt, 11, s->cost);
-  bind_text (stmt, 12, s->error);
+  sp_sqlite_bind_text (stmt, 12, s->error);
   sqlite3_bind_int (stmt, 13, complete);
-  if (!step_done (store, stmt, error))
+  if (!sp_sqlite_step_done (DB (store), stmt, error))
     return FALSE;
 
   for (guint i = 0; i < s->images->len; i++)
@@ -1567,17 +1503,17 @@ write_usage (SpStore   *store,
 
   if (s->prompt_tokens < 0 && s->completion_tokens < 0)
     return TRUE;
-  stmt = prepare (store, "INSERT INTO usage (created_at, model, prompt_tokens, completion_tokens, cost, comparison_id) "
-                         "VALUES (?, ?, ?, ?, ?, ?)", error);
+  stmt = sp_sqlite_prepare (DB (store), "INSERT INTO usage (created_at, model, prompt_tokens, completion_tokens, cost, comparison_id) "
+                                        "VALUES (?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, now_seconds ());
-  bind_text (stmt, 2, s->model != NULL ? s->model : "");
+  sp_sqlite_bind_text (stmt, 2, s->model != NULL ? s->model : "");
   bind_optional_int64 (stmt, 3, s->prompt_tokens);
   bind_optional_int64 (stmt, 4, s->completion_tokens);
   bind_optional_int64 (stmt, 5, s->cost);
   sqlite3_bind_int64 (stmt, 6, id);
-  return step_done (store, stmt, error);
+  return sp_sqlite_step_done (DB (store), stmt, error);
 }
 
 static gpointer
@@ -1589,7 +1525,7 @@ save_func (SpStore   *store,
   gboolean is_new = data->id <= 0;
   gboolean ok;
 
-  if (!exec_sql (store, "BEGIN IMMEDIATE", error))
+  if (!sp_sqlite_begin (DB (store), error))
     return NULL;
   ok = write_comparison (store, data, error);
   for (guint i = 0; ok && i < 2; i++)
@@ -1597,7 +1533,7 @@ save_func (SpStore   *store,
          (!is_new || write_usage (store, data->id, &data->sides[i], error));
   ok = ok && write_vote (store, data->id, data->winner, error) &&
        write_notes (store, data->id, data->notes, error);
-  if (!commit_or_rollback (store, ok, error))
+  if (!sp_sqlite_commit_or_rollback (DB (store), ok, error))
     {
       if (is_new)
         data->id = 0;
@@ -1877,13 +1813,13 @@ set_deleted_func (SpStore   *store,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   /* The winner field says which way: SP_WINNER_A deletes, NONE restores. */
-  stmt = prepare (store, "UPDATE comparisons SET deleted_at = ?1 WHERE id = ?2", error);
+  stmt = sp_sqlite_prepare (DB (store), "UPDATE comparisons SET deleted_at = ?1 WHERE id = ?2", error);
   if (stmt == NULL)
     return NULL;
   if (data->winner == SP_WINNER_A)
     sqlite3_bind_int64 (stmt, 1, now_seconds ());
   sqlite3_bind_int64 (stmt, 2, data->id);
-  if (!step_done (store, stmt, error))
+  if (!sp_sqlite_step_done (DB (store), stmt, error))
     return NULL;
   if (sqlite3_changes (DB (store)) == 0)
     {
@@ -2004,7 +1940,7 @@ purge_func (SpStore   *store,
             gpointer   user_data,
             GError   **error)
 {
-  if (!exec_sql (store, "DELETE FROM comparisons WHERE deleted_at IS NOT NULL", error))
+  if (!sp_sqlite_exec (DB (store), "DELETE FROM comparisons WHERE deleted_at IS NOT NULL", error))
     return NULL;
   return GUINT_TO_POINTER (sqlite3_changes (DB (store)) + 1);
 }
@@ -2053,7 +1989,7 @@ read_scores (SpStore      *store,
                          /* A blind comparison not voted yet would give away its models. */
                          "WHERE NOT (c.blind AND v.winner IS NULL) "
                          "GROUP BY %s ORDER BY %s", column, column, column);
-  stmt = prepare (store, sql, error);
+  stmt = sp_sqlite_prepare (DB (store), sql, error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -13,8 +13,7 @@
 
 #include "sp-comparison-private.h"
 #include "sp-error.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+#include "sp-sqlite-private.h"
 
 /* Bytes fed to the image loader at a time, so that it reports the size
  * before it decodes (and allocates) anything. */
@@ -753,19 +752,6 @@ link_data_new (gint64   comparison_id,
   return data;
 }
 
-static gboolean
-exec_step (SpStore       *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sp_store_set_db_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gpointer
 link_func (SpStore   *store,
            gpointer   user_data,
@@ -795,7 +781,7 @@ link_func (SpStore   *store,
   sqlite3_bind_int64 (image_stmt, 4, data->height);
   sqlite3_bind_int64 (image_stmt, 5, (gint64) data->size);
   sqlite3_bind_int64 (image_stmt, 6, now);
-  if (!exec_step (store, image_stmt, error))
+  if (!sp_sqlite_step_done (db, image_stmt, error))
     return NULL;
 
   sqlite3_bind_text (link_stmt, 1, data->hash, -1, SQLITE_TRANSIENT);
@@ -805,7 +791,7 @@ link_func (SpStore   *store,
   sqlite3_bind_int64 (link_stmt, 4, now);
   sqlite3_bind_int64 (link_stmt, 5, data->comparison_id);
   sqlite3_bind_text (link_stmt, 6, sp_side_to_string (data->side), -1, SQLITE_STATIC);
-  if (!exec_step (store, link_stmt, error))
+  if (!sp_sqlite_step_done (db, link_stmt, error))
     return NULL;
 
   return GINT_TO_POINTER (TRUE);

@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 #define JOBS_FORMAT    1
 #define JOBS_FILE_NAME "jobs.json"
@@ -653,52 +654,29 @@ record_to_json (SpJobRecord *record)
   return node;
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-get_int (JsonObject *object,
-         const char *name,
-         gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-  return json_node_get_int (node);
-}
-
 static SpJobRecord *
 record_from_json (JsonObject *object)
 {
-  const char *id = get_string (object, "id");
+  const char *id = sp_json_get_string (object, "id");
   SpJobRecord *record;
 
   if (id == NULL || *id == '\0')
     return NULL;
 
   record = sp_job_record_new (id);
-  record->provider_id = g_strdup (get_string (object, "provider"));
-  record->model = g_strdup (get_string (object, "model"));
-  record->fine_tuned_model = g_strdup (get_string (object, "fine_tuned_model"));
-  record->status = sp_fine_tune_status_from_string (get_string (object, "status"));
-  record->trained_tokens = MAX (get_int (object, "trained_tokens", -1), -1);
-  record->created_at = MAX (get_int (object, "created_at", 0), 0);
-  record->finished_at = MAX (get_int (object, "finished_at", 0), 0);
-  record->training_file = g_strdup (get_string (object, "training_file"));
-  record->suffix = g_strdup (get_string (object, "suffix"));
-  record->estimated_cost = get_int (object, "estimated_cost_pico", SP_MONEY_UNKNOWN);
+  record->provider_id = g_strdup (sp_json_get_string (object, "provider"));
+  record->model = g_strdup (sp_json_get_string (object, "model"));
+  record->fine_tuned_model = g_strdup (sp_json_get_string (object, "fine_tuned_model"));
+  record->status = sp_fine_tune_status_from_string (sp_json_get_string (object, "status"));
+  record->trained_tokens = MAX (sp_json_get_int (object, "trained_tokens", -1), -1);
+  record->created_at = MAX (sp_json_get_int (object, "created_at", 0), 0);
+  record->finished_at = MAX (sp_json_get_int (object, "finished_at", 0), 0);
+  record->training_file = g_strdup (sp_json_get_string (object, "training_file"));
+  record->suffix = g_strdup (sp_json_get_string (object, "suffix"));
+  record->estimated_cost = sp_json_get_int (object, "estimated_cost_pico", SP_MONEY_UNKNOWN);
   if (record->estimated_cost < 0)
     record->estimated_cost = SP_MONEY_UNKNOWN;
-  record->error_message = g_strdup (get_string (object, "error"));
+  record->error_message = g_strdup (sp_json_get_string (object, "error"));
   return record;
 }
 
@@ -714,7 +692,7 @@ records_from_node (JsonNode    *root,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
   object = json_node_get_object (root);
-  if (get_int (object, "format", 0) != JOBS_FORMAT)
+  if (sp_json_get_int (object, "format", 0) != JOBS_FORMAT)
     goto bad;
   jobs = json_object_get_member (object, "jobs");
   if (jobs == NULL || !JSON_NODE_HOLDS_ARRAY (jobs))

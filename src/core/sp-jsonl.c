@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 #include "sp-tokenizer.h"
 
 #define DEFAULT_MODEL      "gpt-4o-mini"
@@ -729,25 +730,14 @@ check_chat (Validator  *v,
   return messages;
 }
 
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static gboolean
 check_legacy (Validator   *v,
               JsonObject  *example,
               const char **prompt,
               const char **completion)
 {
-  *prompt = get_string_member (example, "prompt");
-  *completion = get_string_member (example, "completion");
+  *prompt = sp_json_get_string (example, "prompt");
+  *completion = sp_json_get_string (example, "completion");
 
   if (*prompt != NULL && *completion != NULL)
     return TRUE;

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 #define PRICES_RESOURCE_PATH "/io/github/starprompt/Starprompt/prices"
 #define SHEET_FORMAT         1
@@ -99,18 +100,6 @@ is_iso_date (const char *text)
   return g_date_valid_dmy (digits[6] * 10 + digits[7],
                            digits[4] * 10 + digits[5],
                            digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]);
-}
-
-static const char *
-get_string_member (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
 }
 
 static gboolean
@@ -201,7 +190,7 @@ read_model (JsonNode     *node,
 {
   ModelEntry entry = { NULL, { -1, -1, -1, -1, -1, sheet_discount } };
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *id = object ? get_string_member (object, "id") : NULL;
+  const char *id = object ? sp_json_get_string (object, "id") : NULL;
   guint n_tuning = 0;
 
   if (id == NULL || *id == '\0')
@@ -294,7 +283,7 @@ check_header (JsonObject  *root,
 
   for (guint i = 0; i < G_N_ELEMENTS (required); i++)
     {
-      const char *value = get_string_member (root, required[i]);
+      const char *value = sp_json_get_string (root, required[i]);
 
       if (value == NULL || *value == '\0')
         {
@@ -305,14 +294,14 @@ check_header (JsonObject  *root,
         }
     }
 
-  if (!is_valid_id (get_string_member (root, "id")))
+  if (!is_valid_id (sp_json_get_string (root, "id")))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The id of the price sheet “%s” may only use lower-case letters, digits, “.”, “-” and “_”."),
                    origin);
       return FALSE;
     }
-  if (!is_iso_date (get_string_member (root, "date")))
+  if (!is_iso_date (sp_json_get_string (root, "date")))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The date of the price sheet “%s” must be a real date written like 2023-01-31."),
@@ -726,11 +715,11 @@ sp_price_sheet_new_from_data (const char  *data,
     return NULL;
 
   self = g_object_new (SP_TYPE_PRICE_SHEET,
-                       "id", get_string_member (root, "id"),
-                       "name", get_string_member (root, "name"),
-                       "date", get_string_member (root, "date"),
-                       "source", get_string_member (root, "source"),
-                       "currency", get_string_member (root, "currency"),
+                       "id", sp_json_get_string (root, "id"),
+                       "name", sp_json_get_string (root, "name"),
+                       "date", sp_json_get_string (root, "date"),
+                       "source", sp_json_get_string (root, "source"),
+                       "currency", sp_json_get_string (root, "currency"),
                        NULL);
   get_number_member (root, "per_tokens", &number);
   self->per_tokens = (guint) number;

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 /* providers.json:
  *
@@ -145,19 +146,6 @@ provider_to_json (SpProvider *provider)
   return json_builder_get_root (builder);
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static SpCapabilities
 capabilities_from_json (JsonObject     *object,
                         SpCapabilities  fallback)
@@ -201,7 +189,7 @@ provider_from_json (JsonNode  *node,
   JsonNode *needs_key;
 
   if (!JSON_NODE_HOLDS_OBJECT (node) ||
-      (id = get_string (json_node_get_object (node), "id")) == NULL ||
+      (id = sp_json_get_string (json_node_get_object (node), "id")) == NULL ||
       id[0] == '\0')
     {
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
@@ -211,7 +199,7 @@ provider_from_json (JsonNode  *node,
     }
 
   object = json_node_get_object (node);
-  kind_nick = get_string (object, "kind");
+  kind_nick = sp_json_get_string (object, "kind");
   if (kind_nick != NULL && !kind_from_string (kind_nick, &kind))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
@@ -220,9 +208,9 @@ provider_from_json (JsonNode  *node,
       return NULL;
     }
 
-  provider = sp_provider_new (id, get_string (object, "name"), kind,
-                              get_string (object, "base-url"));
-  sp_provider_set_default_model (provider, get_string (object, "default-model"));
+  provider = sp_provider_new (id, sp_json_get_string (object, "name"), kind,
+                              sp_json_get_string (object, "base-url"));
+  sp_provider_set_default_model (provider, sp_json_get_string (object, "default-model"));
   sp_provider_set_capabilities (provider,
                                 capabilities_from_json (object, sp_provider_get_capabilities (provider)));
 

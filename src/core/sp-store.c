@@ -12,8 +12,7 @@
 #include <sqlite3.h>
 
 #include "sp-error.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+#include "sp-sqlite-private.h"
 
 #define BUSY_TIMEOUT_MS 10000
 
@@ -464,96 +463,6 @@ worker_unref (Worker *worker)
   g_free (worker);
 }
 
-static void
-set_db_error (GError     **error,
-              sqlite3     *db)
-{
-  g_set_error (error, SP_ERROR, SP_ERROR_FAILED,
-               _("The library database could not be read or written (%s). Check that the disk is not full and that no other program holds the file."),
-               db != NULL ? sqlite3_errmsg (db) : "out of memory");
-}
-
-static gboolean
-exec_sql (sqlite3     *db,
-          const char  *sql,
-          GError     **error)
-{
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      set_db_error (error, db);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static sqlite3_stmt *
-prepare (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      set_db_error (error, db);
-      return NULL;
-    }
-  return stmt;
-}
-
-/* Steps a statement that returns no rows. */
-static gboolean
-step_done (sqlite3      *db,
-           sqlite3_stmt *stmt,
-           GError      **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (error, db);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
-}
-
-static gboolean
-begin (sqlite3  *db,
-       GError  **error)
-{
-  return exec_sql (db, "BEGIN IMMEDIATE", error);
-}
-
-static gboolean
-commit_or_rollback (sqlite3   *db,
-                    gboolean   ok,
-                    GError   **error)
-{
-  if (ok)
-    {
-      if (exec_sql (db, "COMMIT", error))
-        return TRUE;
-    }
-  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
-}
-
 static const char schema_v1[] =
   "CREATE TABLE templates ("
   "  id INTEGER PRIMARY KEY,"
@@ -694,8 +603,8 @@ seed_builtin_stories (sqlite3  *db,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  stmt = prepare (db, "INSERT INTO stories (title, text, builtin, created_at, updated_at) "
-                      "VALUES (?, ?, 1, ?, ?)", error);
+  stmt = sp_sqlite_prepare (db, "INSERT INTO stories (title, text, builtin, created_at, updated_at) "
+                                "VALUES (?, ?, 1, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -704,11 +613,11 @@ seed_builtin_stories (sqlite3  *db,
       g_autoptr(SpStory) story = g_list_model_get_item (stories, i);
 
       sqlite3_reset (stmt);
-      bind_text (stmt, 1, sp_story_get_title (story));
-      bind_text (stmt, 2, sp_story_get_text (story));
+      sp_sqlite_bind_text (stmt, 1, sp_story_get_title (story));
+      sp_sqlite_bind_text (stmt, 2, sp_story_get_text (story));
       sqlite3_bind_int64 (stmt, 3, now);
       sqlite3_bind_int64 (stmt, 4, now);
-      if (!step_done (db, stmt, error))
+      if (!sp_sqlite_step_done (db, stmt, error))
         return FALSE;
     }
   return TRUE;
@@ -735,7 +644,7 @@ migrate (sqlite3  *db,
 
   if (version < 0)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return FALSE;
     }
   if (version > SP_STORE_SCHEMA_VERSION)
@@ -748,19 +657,19 @@ migrate (sqlite3  *db,
   if (version == SP_STORE_SCHEMA_VERSION)
     return TRUE;
 
-  if (!begin (db, error))
+  if (!sp_sqlite_begin (db, error))
     return FALSE;
   /* Another process may have migrated while we waited for the lock. */
   version = read_user_version (db);
   ok = TRUE;
   if (version < 1)
-    ok = exec_sql (db, schema_v1, error) && seed_builtin_stories (db, error);
+    ok = sp_sqlite_exec (db, schema_v1, error) && seed_builtin_stories (db, error);
   if (ok && version < 2)
-    ok = exec_sql (db, schema_v2, error);
+    ok = sp_sqlite_exec (db, schema_v2, error);
   if (ok)
-    ok = exec_sql (db, "PRAGMA user_version = " G_STRINGIFY (SP_STORE_SCHEMA_VERSION), error);
+    ok = sp_sqlite_exec (db, "PRAGMA user_version = " G_STRINGIFY (SP_STORE_SCHEMA_VERSION), error);
 
-  return commit_or_rollback (db, ok, error);
+  return sp_sqlite_commit_or_rollback (db, ok, error);
 }
 
 static gboolean
@@ -806,7 +715,7 @@ open_db (Worker   *worker,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (!exec_sql (db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", error) ||
+  if (!sp_sqlite_exec (db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", error) ||
       !migrate (db, error))
     {
       sqlite3_close (db);
@@ -1134,7 +1043,7 @@ sp_store_set_db_error (SpStore  *self,
   g_return_if_fail (SP_IS_STORE (self));
   g_return_if_fail (in_worker (self));
 
-  set_db_error (error, self->worker->db);
+  sp_sqlite_set_error (error, self->worker->db);
 }
 
 char *
@@ -1196,7 +1105,7 @@ integrity_func (SpStore   *store,
                 GError   **error)
 {
   sqlite3 *db = DB (store);
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "PRAGMA integrity_check", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "PRAGMA integrity_check", error);
   g_autoptr(GString) out = g_string_new (NULL);
   int rc;
 
@@ -1210,7 +1119,7 @@ integrity_func (SpStore   *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return NULL;
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -1292,14 +1201,14 @@ list_stories_func (SpStore   *store,
 
   if (fts != NULL)
     {
-      stmt = prepare (db, "SELECT s.id, s.title, s.text FROM stories_fts f "
-                          "JOIN stories s ON s.id = f.rowid "
-                          "WHERE stories_fts MATCH ? ORDER BY rank", error);
+      stmt = sp_sqlite_prepare (db, "SELECT s.id, s.title, s.text FROM stories_fts f "
+                                    "JOIN stories s ON s.id = f.rowid "
+                                    "WHERE stories_fts MATCH ? ORDER BY rank", error);
       if (stmt != NULL)
-        bind_text (stmt, 1, fts);
+        sp_sqlite_bind_text (stmt, 1, fts);
     }
   else
-    stmt = prepare (db, "SELECT id, title, text FROM stories ORDER BY title COLLATE NOCASE, id", error);
+    stmt = sp_sqlite_prepare (db, "SELECT id, title, text FROM stories ORDER BY title COLLATE NOCASE, id", error);
   if (stmt == NULL)
     return NULL;
 
@@ -1313,7 +1222,7 @@ list_stories_func (SpStore   *store,
     }
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -1374,17 +1283,17 @@ save_story_func (SpStore   *store,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (story->id > 0)
-    stmt = prepare (db, "UPDATE stories SET title = ?1, text = ?2, updated_at = ?3 WHERE id = ?4", error);
+    stmt = sp_sqlite_prepare (db, "UPDATE stories SET title = ?1, text = ?2, updated_at = ?3 WHERE id = ?4", error);
   else
-    stmt = prepare (db, "INSERT INTO stories (title, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)", error);
+    stmt = sp_sqlite_prepare (db, "INSERT INTO stories (title, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, story->title);
-  bind_text (stmt, 2, story->text);
+  sp_sqlite_bind_text (stmt, 1, story->title);
+  sp_sqlite_bind_text (stmt, 2, story->text);
   sqlite3_bind_int64 (stmt, 3, now);
   if (story->id > 0)
     sqlite3_bind_int64 (stmt, 4, story->id);
-  if (!step_done (db, stmt, error))
+  if (!sp_sqlite_step_done (db, stmt, error))
     return NULL;
 
   if (story->id > 0 && sqlite3_changes (db) == 0)
@@ -1490,7 +1399,7 @@ add_stories_func (SpStore   *store,
   GPtrArray *stories = data;
   gboolean ok;
 
-  if (!begin (db, error))
+  if (!sp_sqlite_begin (db, error))
     return NULL;
   ok = TRUE;
   for (guint i = 0; ok && i < stories->len; i++)
@@ -1499,7 +1408,7 @@ add_stories_func (SpStore   *store,
 
       ok = id != NULL;
     }
-  if (!commit_or_rollback (db, ok, error))
+  if (!sp_sqlite_commit_or_rollback (db, ok, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -1541,12 +1450,12 @@ delete_story_func (SpStore   *store,
                    GError   **error)
 {
   sqlite3 *db = DB (store);
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "DELETE FROM stories WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "DELETE FROM stories WHERE id = ?", error);
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, *(gint64 *) data);
-  if (!step_done (db, stmt, error))
+  if (!sp_sqlite_step_done (db, stmt, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -1601,17 +1510,17 @@ save_template_func (SpStore   *store,
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (template->id > 0)
-    stmt = prepare (db, "UPDATE templates SET name = ?1, json = ?2, updated_at = ?3 WHERE id = ?4", error);
+    stmt = sp_sqlite_prepare (db, "UPDATE templates SET name = ?1, json = ?2, updated_at = ?3 WHERE id = ?4", error);
   else
-    stmt = prepare (db, "INSERT INTO templates (name, json, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)", error);
+    stmt = sp_sqlite_prepare (db, "INSERT INTO templates (name, json, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, template->name);
-  bind_text (stmt, 2, template->json);
+  sp_sqlite_bind_text (stmt, 1, template->name);
+  sp_sqlite_bind_text (stmt, 2, template->json);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
   if (template->id > 0)
     sqlite3_bind_int64 (stmt, 4, template->id);
-  if (!step_done (db, stmt, error))
+  if (!sp_sqlite_step_done (db, stmt, error))
     return NULL;
   if (template->id <= 0)
     template->id = sqlite3_last_insert_rowid (db);
@@ -1641,7 +1550,7 @@ load_template_func (SpStore   *store,
                     GError   **error)
 {
   sqlite3 *db = DB (store);
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT json FROM templates WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "SELECT json FROM templates WHERE id = ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -1649,11 +1558,11 @@ load_template_func (SpStore   *store,
   sqlite3_bind_int64 (stmt, 1, *(gint64 *) data);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return column_dup (stmt, 0);
+    return sp_sqlite_column_dup (stmt, 0);
   if (rc == SQLITE_DONE)
     g_set_error (error, SP_ERROR, SP_ERROR_NOT_FOUND, _("This template is no longer in the library."));
   else
-    set_db_error (error, db);
+    sp_sqlite_set_error (error, db);
   return NULL;
 }
 
@@ -1682,27 +1591,27 @@ create_batch_func (SpStore   *store,
   gint64 id = 0;
   gboolean ok;
 
-  if (!begin (db, error))
+  if (!sp_sqlite_begin (db, error))
     return NULL;
 
-  stmt = prepare (db, "INSERT INTO batches (key, model, template_json, format, pair_mode, seed, "
-                      "concurrency, rpm, n_items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  item = prepare (db, "INSERT INTO batch_items (batch_id, position, story_id, story_title, story_text, "
-                      "full_prompt, short_prompt, pair_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  stmt = sp_sqlite_prepare (db, "INSERT INTO batches (key, model, template_json, format, pair_mode, seed, "
+                                "concurrency, rpm, n_items, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  item = sp_sqlite_prepare (db, "INSERT INTO batch_items (batch_id, position, story_id, story_title, story_text, "
+                                "full_prompt, short_prompt, pair_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
   ok = stmt != NULL && item != NULL;
   if (ok)
     {
-      bind_text (stmt, 1, spec->key);
-      bind_text (stmt, 2, spec->model);
-      bind_text (stmt, 3, spec->template_json);
-      bind_text (stmt, 4, spec->format != NULL ? spec->format : "chat");
-      bind_text (stmt, 5, sp_pair_mode_to_string (spec->pair_mode));
+      sp_sqlite_bind_text (stmt, 1, spec->key);
+      sp_sqlite_bind_text (stmt, 2, spec->model);
+      sp_sqlite_bind_text (stmt, 3, spec->template_json);
+      sp_sqlite_bind_text (stmt, 4, spec->format != NULL ? spec->format : "chat");
+      sp_sqlite_bind_text (stmt, 5, sp_pair_mode_to_string (spec->pair_mode));
       sqlite3_bind_int64 (stmt, 6, (gint64) spec->seed);
       sqlite3_bind_int (stmt, 7, spec->concurrency);
       sqlite3_bind_int (stmt, 8, spec->rpm);
       sqlite3_bind_int (stmt, 9, spec->n_items);
       sqlite3_bind_int64 (stmt, 10, g_get_real_time () / G_USEC_PER_SEC);
-      ok = step_done (db, stmt, error);
+      ok = sp_sqlite_step_done (db, stmt, error);
       id = sqlite3_last_insert_rowid (db);
     }
   for (guint i = 0; ok && i < spec->n_items; i++)
@@ -1716,15 +1625,15 @@ create_batch_func (SpStore   *store,
         sqlite3_bind_int64 (item, 3, one->story_id);
       else
         sqlite3_bind_null (item, 3);
-      bind_text (item, 4, one->story_title != NULL ? one->story_title : "");
-      bind_text (item, 5, one->story_text != NULL ? one->story_text : "");
-      bind_text (item, 6, one->full_prompt != NULL ? one->full_prompt : "");
-      bind_text (item, 7, one->short_prompt != NULL ? one->short_prompt : "");
-      bind_text (item, 8, sp_pair_mode_to_string (spec->pair_mode));
-      ok = step_done (db, item, error);
+      sp_sqlite_bind_text (item, 4, one->story_title != NULL ? one->story_title : "");
+      sp_sqlite_bind_text (item, 5, one->story_text != NULL ? one->story_text : "");
+      sp_sqlite_bind_text (item, 6, one->full_prompt != NULL ? one->full_prompt : "");
+      sp_sqlite_bind_text (item, 7, one->short_prompt != NULL ? one->short_prompt : "");
+      sp_sqlite_bind_text (item, 8, sp_pair_mode_to_string (spec->pair_mode));
+      ok = sp_sqlite_step_done (db, item, error);
     }
 
-  if (!commit_or_rollback (db, ok, error))
+  if (!sp_sqlite_commit_or_rollback (db, ok, error))
     return NULL;
   return g_memdup2 (&id, sizeof id);
 }
@@ -1762,10 +1671,10 @@ batch_from_row (sqlite3_stmt *stmt)
   SpStoreBatch *batch = g_new0 (SpStoreBatch, 1);
 
   batch->id = sqlite3_column_int64 (stmt, 0);
-  batch->key = column_dup (stmt, 1);
-  batch->model = column_dup (stmt, 2);
-  batch->template_json = column_dup (stmt, 3);
-  batch->format = column_dup (stmt, 4);
+  batch->key = sp_sqlite_column_dup (stmt, 1);
+  batch->model = sp_sqlite_column_dup (stmt, 2);
+  batch->template_json = sp_sqlite_column_dup (stmt, 3);
+  batch->format = sp_sqlite_column_dup (stmt, 4);
   sp_pair_mode_from_string ((const char *) sqlite3_column_text (stmt, 5), &batch->pair_mode);
   batch->seed = (guint64) sqlite3_column_int64 (stmt, 6);
   batch->concurrency = sqlite3_column_int (stmt, 7);
@@ -1790,7 +1699,7 @@ get_batch_func (SpStore   *store,
                 GError   **error)
 {
   sqlite3 *db = DB (store);
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT " BATCH_COLUMNS "FROM batches b WHERE b.id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "SELECT " BATCH_COLUMNS "FROM batches b WHERE b.id = ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -1800,7 +1709,7 @@ get_batch_func (SpStore   *store,
   if (rc == SQLITE_ROW)
     return batch_from_row (stmt);
   if (rc != SQLITE_DONE)
-    set_db_error (error, db);
+    sp_sqlite_set_error (error, db);
   return NULL;
 }
 
@@ -1819,17 +1728,17 @@ find_batch_func (SpStore   *store,
                  GError   **error)
 {
   sqlite3 *db = DB (store);
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT id FROM batches WHERE key = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "SELECT id FROM batches WHERE key = ?", error);
   gint64 id;
   int rc;
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, data);
+  sp_sqlite_bind_text (stmt, 1, data);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return NULL;
     }
   id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
@@ -1856,7 +1765,7 @@ list_batches_func (SpStore   *store,
                    GError   **error)
 {
   sqlite3 *db = DB (store);
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT " BATCH_COLUMNS "FROM batches b ORDER BY b.id DESC", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "SELECT " BATCH_COLUMNS "FROM batches b ORDER BY b.id DESC", error);
   g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func ((GDestroyNotify) sp_store_batch_free);
   int rc;
 
@@ -1866,7 +1775,7 @@ list_batches_func (SpStore   *store,
     g_ptr_array_add (batches, batch_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return NULL;
     }
   return g_steal_pointer (&batches);
@@ -1896,14 +1805,14 @@ simple_func (SpStore   *store,
 {
   sqlite3 *db = DB (store);
   SimpleData *simple = data;
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, simple->sql, error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, simple->sql, error);
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, simple->arg);
   if (sqlite3_bind_parameter_count (stmt) > 1)
-    bind_text (stmt, 2, simple->text);
-  if (!step_done (db, stmt, error))
+    sp_sqlite_bind_text (stmt, 2, simple->text);
+  if (!sp_sqlite_step_done (db, stmt, error))
     return NULL;
   return GINT_TO_POINTER (sqlite3_changes (db) + 1);
 }
@@ -1955,14 +1864,14 @@ example_from_row (sqlite3_stmt *stmt)
   example->id = sqlite3_column_int64 (stmt, 0);
   example->batch_id = sqlite3_column_int64 (stmt, 1);
   example->position = sqlite3_column_int (stmt, 2);
-  example->story_title = column_dup (stmt, 3);
-  example->story_text = column_dup (stmt, 4);
-  example->full_prompt = column_dup (stmt, 5);
-  example->short_prompt = column_dup (stmt, 6);
+  example->story_title = sp_sqlite_column_dup (stmt, 3);
+  example->story_text = sp_sqlite_column_dup (stmt, 4);
+  example->full_prompt = sp_sqlite_column_dup (stmt, 5);
+  example->short_prompt = sp_sqlite_column_dup (stmt, 6);
   example->status = sp_example_status_from_string ((const char *) sqlite3_column_text (stmt, 7));
-  example->output = column_dup (stmt, 8);
-  example->raw_output = column_dup (stmt, 9);
-  example->error = column_dup (stmt, 10);
+  example->output = sp_sqlite_column_dup (stmt, 8);
+  example->raw_output = sp_sqlite_column_dup (stmt, 9);
+  example->error = sp_sqlite_column_dup (stmt, 10);
   example->duplicate = sqlite3_column_int (stmt, 11) != 0;
   example->prompt_tokens = sqlite3_column_type (stmt, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 12);
   example->completion_tokens = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 13);
@@ -1976,7 +1885,7 @@ read_example (sqlite3  *db,
               gint64    item_id,
               GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (db, "SELECT " EXAMPLE_COLUMNS "FROM batch_items WHERE id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = sp_sqlite_prepare (db, "SELECT " EXAMPLE_COLUMNS "FROM batch_items WHERE id = ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -1988,7 +1897,7 @@ read_example (sqlite3  *db,
   if (rc == SQLITE_DONE)
     g_set_error (error, SP_ERROR, SP_ERROR_NOT_FOUND, _("This example is no longer in the library."));
   else
-    set_db_error (error, db);
+    sp_sqlite_set_error (error, db);
   return NULL;
 }
 
@@ -2002,9 +1911,9 @@ claim_item_func (SpStore   *store,
   int rc;
 
   /* One statement: no other connection can claim the same item. */
-  stmt = prepare (db, "UPDATE batch_items SET status = 'running' WHERE id = "
-                      "(SELECT id FROM batch_items WHERE batch_id = ? AND status = 'pending' "
-                      " ORDER BY position LIMIT 1) RETURNING " EXAMPLE_COLUMNS, error);
+  stmt = sp_sqlite_prepare (db, "UPDATE batch_items SET status = 'running' WHERE id = "
+                                "(SELECT id FROM batch_items WHERE batch_id = ? AND status = 'pending' "
+                                " ORDER BY position LIMIT 1) RETURNING " EXAMPLE_COLUMNS, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, *(gint64 *) data);
@@ -2016,13 +1925,13 @@ claim_item_func (SpStore   *store,
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
           g_object_unref (example);
-          set_db_error (error, db);
+          sp_sqlite_set_error (error, db);
           return NULL;
         }
       return example;
     }
   if (rc != SQLITE_DONE)
-    set_db_error (error, db);
+    sp_sqlite_set_error (error, db);
   return NULL;
 }
 
@@ -2057,12 +1966,12 @@ insert_usage (sqlite3     *db,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  stmt = prepare (db, "INSERT INTO usage (created_at, model, prompt_tokens, completion_tokens, cost, "
-                      "batch_id, item_id) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  stmt = sp_sqlite_prepare (db, "INSERT INTO usage (created_at, model, prompt_tokens, completion_tokens, cost, "
+                                "batch_id, item_id) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
-  bind_text (stmt, 2, model != NULL ? model : "");
+  sp_sqlite_bind_text (stmt, 2, model != NULL ? model : "");
   if (prompt_tokens >= 0)
     sqlite3_bind_int64 (stmt, 3, prompt_tokens);
   if (completion_tokens >= 0)
@@ -2073,7 +1982,7 @@ insert_usage (sqlite3     *db,
     sqlite3_bind_int64 (stmt, 6, batch_id);
   if (item_id > 0)
     sqlite3_bind_int64 (stmt, 7, item_id);
-  return step_done (db, stmt, error);
+  return sp_sqlite_step_done (db, stmt, error);
 }
 
 typedef struct
@@ -2093,7 +2002,7 @@ complete_item (sqlite3       *db,
   g_autoptr(sqlite3_stmt) batch = NULL;
   gint64 batch_id;
 
-  batch = prepare (db, "SELECT batch_id FROM batch_items WHERE id = ?", error);
+  batch = sp_sqlite_prepare (db, "SELECT batch_id FROM batch_items WHERE id = ?", error);
   if (batch == NULL)
     return FALSE;
   sqlite3_bind_int64 (batch, 1, complete->item_id);
@@ -2105,17 +2014,17 @@ complete_item (sqlite3       *db,
   batch_id = sqlite3_column_int64 (batch, 0);
 
   /* Only an item without a result takes one: writing twice is harmless. */
-  stmt = prepare (db, "UPDATE batch_items SET status = 'done', output = ?2, cleaned_output = ?3, "
-                      "error = NULL, attempts = attempts + ?4, prompt_tokens = ?5, completion_tokens = ?6, "
-                      "cost = ?7, finished_at = ?8, duplicate = EXISTS (SELECT 1 FROM batch_items o "
-                      "  WHERE o.batch_id = ?9 AND o.id != ?1 AND o.status IN ('done', 'rejected') "
-                      "  AND o.cleaned_output = ?3) "
-                      "WHERE id = ?1 AND status IN ('pending', 'running', 'failed')", error);
+  stmt = sp_sqlite_prepare (db, "UPDATE batch_items SET status = 'done', output = ?2, cleaned_output = ?3, "
+                                "error = NULL, attempts = attempts + ?4, prompt_tokens = ?5, completion_tokens = ?6, "
+                                "cost = ?7, finished_at = ?8, duplicate = EXISTS (SELECT 1 FROM batch_items o "
+                                "  WHERE o.batch_id = ?9 AND o.id != ?1 AND o.status IN ('done', 'rejected') "
+                                "  AND o.cleaned_output = ?3) "
+                                "WHERE id = ?1 AND status IN ('pending', 'running', 'failed')", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, complete->item_id);
-  bind_text (stmt, 2, result->raw_output);
-  bind_text (stmt, 3, result->output);
+  sp_sqlite_bind_text (stmt, 2, result->raw_output);
+  sp_sqlite_bind_text (stmt, 3, result->output);
   sqlite3_bind_int (stmt, 4, result->attempts);
   if (result->prompt_tokens >= 0)
     sqlite3_bind_int64 (stmt, 5, result->prompt_tokens);
@@ -2125,7 +2034,7 @@ complete_item (sqlite3       *db,
     sqlite3_bind_int64 (stmt, 7, result->cost);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_int64 (stmt, 9, batch_id);
-  if (!step_done (db, stmt, error))
+  if (!sp_sqlite_step_done (db, stmt, error))
     return FALSE;
   complete->newly_done = sqlite3_changes (db) > 0;
 
@@ -2143,10 +2052,10 @@ complete_item_func (SpStore   *store,
   CompleteData *complete = data;
   gboolean ok;
 
-  if (!begin (db, error))
+  if (!sp_sqlite_begin (db, error))
     return NULL;
   ok = complete_item (db, complete, error);
-  if (!commit_or_rollback (db, ok, error))
+  if (!sp_sqlite_commit_or_rollback (db, ok, error))
     return NULL;
   return read_example (db, complete->item_id, error);
 }
@@ -2186,15 +2095,15 @@ fail_item_func (SpStore   *store,
   FailData *fail = data;
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  stmt = prepare (db, "UPDATE batch_items SET status = 'failed', error = ?2, attempts = attempts + ?3, "
-                      "finished_at = ?4 WHERE id = ?1 AND status IN ('pending', 'running')", error);
+  stmt = sp_sqlite_prepare (db, "UPDATE batch_items SET status = 'failed', error = ?2, attempts = attempts + ?3, "
+                                "finished_at = ?4 WHERE id = ?1 AND status IN ('pending', 'running')", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, fail->item_id);
-  bind_text (stmt, 2, fail->reason);
+  sp_sqlite_bind_text (stmt, 2, fail->reason);
   sqlite3_bind_int (stmt, 3, fail->attempts);
   sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  if (!step_done (db, stmt, error))
+  if (!sp_sqlite_step_done (db, stmt, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -2271,7 +2180,7 @@ set_pair_mode_func (SpStore   *store,
   SimpleData *simple = data;
   gboolean ok;
 
-  if (!begin (db, error))
+  if (!sp_sqlite_begin (db, error))
     return NULL;
   ok = simple_func (store, simple, error) != NULL;
   if (ok)
@@ -2281,7 +2190,7 @@ set_pair_mode_func (SpStore   *store,
 
       ok = simple_func (store, &items, error) != NULL;
     }
-  if (!commit_or_rollback (db, ok, error))
+  if (!sp_sqlite_commit_or_rollback (db, ok, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -2328,20 +2237,20 @@ list_examples_func (SpStore   *store,
   int rc;
 
   if (list->only_status >= 0)
-    stmt = prepare (db, "SELECT " EXAMPLE_COLUMNS "FROM batch_items WHERE batch_id = ? AND status = ? "
-                        "ORDER BY position", error);
+    stmt = sp_sqlite_prepare (db, "SELECT " EXAMPLE_COLUMNS "FROM batch_items WHERE batch_id = ? AND status = ? "
+                                  "ORDER BY position", error);
   else
-    stmt = prepare (db, "SELECT " EXAMPLE_COLUMNS "FROM batch_items WHERE batch_id = ? ORDER BY position", error);
+    stmt = sp_sqlite_prepare (db, "SELECT " EXAMPLE_COLUMNS "FROM batch_items WHERE batch_id = ? ORDER BY position", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, list->batch_id);
   if (list->only_status >= 0)
-    bind_text (stmt, 2, sp_example_status_to_string (list->only_status));
+    sp_sqlite_bind_text (stmt, 2, sp_example_status_to_string (list->only_status));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (examples, example_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return NULL;
     }
   return g_steal_pointer (&examples);
@@ -2449,14 +2358,14 @@ sum_usage_func (SpStore   *store,
   SumData *sum = data;
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  stmt = prepare (db, "SELECT count(*), total(prompt_tokens), total(completion_tokens), sum(cost) "
-                      "FROM usage WHERE ?1 <= 0 OR batch_id = ?1", error);
+  stmt = sp_sqlite_prepare (db, "SELECT count(*), total(prompt_tokens), total(completion_tokens), sum(cost) "
+                                "FROM usage WHERE ?1 <= 0 OR batch_id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, sum->batch_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      set_db_error (error, db);
+      sp_sqlite_set_error (error, db);
       return NULL;
     }
   sum->n_requests = sqlite3_column_int64 (stmt, 0);

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 #define BUILTIN_RESOURCE "/io/github/starprompt/Starprompt/core/stories/builtin.json"
 
@@ -43,19 +44,6 @@ set_str (char       **str_pointer,
   *str_pointer = g_strdup (new_str);
 
   return TRUE;
-}
-
-static const char *
-get_string_member (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
 }
 
 static void
@@ -264,7 +252,7 @@ sp_story_list_new_from_json (const char  *json,
       const char *text;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          (text = get_string_member (json_node_get_object (node), "text")) == NULL)
+          (text = sp_json_get_string (json_node_get_object (node), "text")) == NULL)
         {
           g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                        _("Story %u has no “text”. Each story must be an object with a “title” and a “text”."),
@@ -272,7 +260,7 @@ sp_story_list_new_from_json (const char  *json,
           return NULL;
         }
 
-      title = get_string_member (json_node_get_object (node), "title");
+      title = sp_json_get_string (json_node_get_object (node), "title");
       story = sp_story_new (title, text);
       g_list_store_append (stories, story);
     }
