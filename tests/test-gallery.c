@@ -340,6 +340,54 @@ test_vote_notes (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->gallery)), ==, 1);
 }
 
+/* Reads queued before a vote or a note come back after it: they must not
+ * undo it. */
+static void
+test_vote_during_read (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(SpGallery) gallery = sp_gallery_new (fixture->store);
+  g_autoptr(SpComparison) item = NULL;
+  g_autoptr(SpComparison) read = NULL;
+  g_autoptr(GAsyncResult) reloaded = NULL;
+  g_autoptr(GAsyncResult) details = NULL;
+  g_autoptr(GAsyncResult) voted = NULL;
+  g_autoptr(GAsyncResult) noted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fill (fixture, 1);
+  g_assert_true (sp_gallery_reload_sync (gallery, &error));
+  item = g_list_model_get_item (G_LIST_MODEL (gallery), 0);
+  g_assert_cmpint (sp_comparison_get_winner (item), ==, SP_WINNER_NONE);
+  g_assert_false (sp_comparison_get_complete (item));
+
+  sp_gallery_reload_async (gallery, NULL, sp_test_store_result_cb, &reloaded);
+  sp_gallery_load_details_async (gallery, item, NULL, sp_test_store_result_cb, &details);
+  sp_gallery_vote_async (gallery, item, SP_WINNER_A, NULL, sp_test_store_result_cb, &voted);
+  sp_gallery_set_notes_async (gallery, item, "Kept", NULL, sp_test_store_result_cb, &noted);
+  g_assert_true (sp_gallery_reload_finish (gallery, sp_test_wait_for (&reloaded), &error));
+  g_assert_true (sp_gallery_load_details_finish (gallery, sp_test_wait_for (&details), &error));
+  g_assert_true (sp_gallery_vote_finish (gallery, sp_test_wait_for (&voted), &error));
+  g_assert_true (sp_gallery_set_notes_finish (gallery, sp_test_wait_for (&noted), &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sp_comparison_get_complete (item));
+  g_assert_cmpint (sp_comparison_get_winner (item), ==, SP_WINNER_A);
+  g_assert_cmpstr (sp_comparison_get_notes (item), ==, "Kept");
+  read = sp_gallery_load_comparison_sync (gallery, sp_comparison_get_id (item), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sp_comparison_get_winner (read), ==, SP_WINNER_A);
+  g_assert_cmpstr (sp_comparison_get_notes (read), ==, "Kept");
+
+  /* A read queued after the vote brings what was written. */
+  g_clear_object (&reloaded);
+  sp_gallery_reload_async (gallery, NULL, sp_test_store_result_cb, &reloaded);
+  g_assert_true (sp_gallery_reload_finish (gallery, sp_test_wait_for (&reloaded), &error));
+  g_clear_object (&item);
+  item = g_list_model_get_item (G_LIST_MODEL (gallery), 0);
+  g_assert_cmpint (sp_comparison_get_winner (item), ==, SP_WINNER_A);
+}
+
 static GBytes *
 make_png (guint width,
           guint height,
@@ -453,6 +501,7 @@ main (int   argc,
   g_test_add ("/sp/gallery/delete-undo", Fixture, NULL, fixture_set_up, test_delete_undo, fixture_tear_down);
   g_test_add ("/sp/gallery/scoreboard", Fixture, NULL, fixture_set_up, test_scoreboard, fixture_tear_down);
   g_test_add ("/sp/gallery/vote-notes", Fixture, NULL, fixture_set_up, test_vote_notes, fixture_tear_down);
+  g_test_add ("/sp/gallery/vote-during-read", Fixture, NULL, fixture_set_up, test_vote_during_read, fixture_tear_down);
   g_test_add ("/sp/gallery/images", Fixture, NULL, fixture_set_up, test_images, fixture_tear_down);
   g_test_add_func ("/sp/gallery/migrate-from-v1", test_migrate_from_v1);
 

@@ -70,6 +70,10 @@ struct _SpGallery
   GHashTable   *cache;          /* id → SpComparison handed out */
   GHashTable   *pending_pages;  /* page numbers being read */
   guint         generation;     /* bumped by every reload */
+  /* Bumped by every vote and note made here; each item keeps the value of
+   * its last one (edit_quark), each read the value when it was queued. A
+   * read queued before an edit must not undo it when it comes back. */
+  guint         edit_clock;
   guint         n_loading;
   GCancellable *cancellable;    /* for reads started by the gallery */
 };
@@ -480,6 +484,7 @@ typedef struct
   int     winner_filter;
   char   *images_dir;
   guint   generation;
+  guint   edit_clock;
   /* A page to read: its first position and its ids. */
   guint   page;
   GArray *page_ids;
@@ -518,6 +523,7 @@ query_new (SpGallery *self)
   query->model_filter = g_strdup (self->model_filter);
   query->winner_filter = self->winner_filter;
   query->images_dir = g_strdup (self->images_dir);
+  query->edit_clock = self->edit_clock;
   query->generation = self->generation;
   return query;
 }
@@ -642,13 +648,34 @@ apply_side (SpComparisonSide *to,
   sp_comparison_side_set_images (to, images);
 }
 
+static GQuark
+edit_quark (void)
+{
+  return g_quark_from_static_string ("sp-gallery-last-edit");
+}
+
+/* A vote or a note made here, before its write is queued. */
+static void
+mark_edited (SpGallery    *self,
+             SpComparison *comparison)
+{
+  self->edit_clock++;
+  g_object_set_qdata (G_OBJECT (comparison), edit_quark (), GUINT_TO_POINTER (self->edit_clock));
+}
+
 /* Copies what was read into the item the list handed out, on the main
- * thread, so that its handlers see the changes. */
+ * thread, so that its handlers see the changes. The vote and the notes
+ * stay as they are when they were changed after the read was queued
+ * (@read_clock): the store writes in order, so the read saw them old. */
 static void
 apply (SpComparison *to,
        SpComparison *from,
-       gboolean      details)
+       gboolean      details,
+       guint         read_clock)
 {
+  guint last_edit = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (to), edit_quark ()));
+  gboolean edited_since = last_edit > read_clock;
+
   g_object_freeze_notify (G_OBJECT (to));
   sp_comparison_set_subject (to, sp_comparison_get_subject (from));
   if (details)
@@ -656,8 +683,11 @@ apply (SpComparison *to,
   sp_comparison_set_blind_seed (to, sp_comparison_get_blind_seed (from));
   sp_comparison_set_blind (to, sp_comparison_get_blind (from));
   sp_comparison_set_created_at (to, sp_comparison_get_created_at (from));
-  sp_comparison_set_winner (to, sp_comparison_get_winner (from));
-  sp_comparison_set_notes (to, sp_comparison_get_notes (from));
+  if (!edited_since)
+    {
+      sp_comparison_set_winner (to, sp_comparison_get_winner (from));
+      sp_comparison_set_notes (to, sp_comparison_get_notes (from));
+    }
   for (guint i = 0; i < 2; i++)
     apply_side (sp_comparison_get_side (to, i), sp_comparison_get_side (from, i), details);
   if (details)
@@ -670,7 +700,8 @@ apply (SpComparison *to,
 static SpComparison *
 ensure_item (SpGallery    *self,
              gint64        id,
-             SpComparison *read)
+             SpComparison *read,
+             guint         read_clock)
 {
   SpComparison *item = g_hash_table_lookup (self->cache, &id);
   gint64 *key;
@@ -678,7 +709,7 @@ ensure_item (SpGallery    *self,
   if (item != NULL)
     {
       if (read != NULL)
-        apply (item, read, FALSE);
+        apply (item, read, FALSE, read_clock);
       return item;
     }
   if (read != NULL)
@@ -735,9 +766,9 @@ page_cb (GObject      *object,
 
           if (c != NULL)
             {
-              SpComparison *item = ensure_item (self, id, NULL);
+              SpComparison *item = ensure_item (self, id, NULL, 0);
 
-              apply (item, c, FALSE);
+              apply (item, c, FALSE, query->edit_clock);
             }
         }
     }
@@ -795,7 +826,7 @@ list_model_get_item (GListModel *model,
     {
       gint64 id = g_array_index (self->ids, gint64, position);
 
-      item = ensure_item (self, id, NULL);
+      item = ensure_item (self, id, NULL, 0);
       g_ptr_array_index (self->items, position) = item;
       if (!sp_comparison_get_complete (item) && sp_comparison_get_subject (item) == NULL)
         request_page (self, position / SP_GALLERY_PAGE_SIZE);
@@ -813,7 +844,8 @@ list_model_iface_init (GListModelInterface *iface)
 
 static void
 replace_ids (SpGallery   *self,
-             QueryResult *read)
+             QueryResult *read,
+             guint        read_clock)
 {
   guint removed = self->ids->len;
   guint added = read->ids->len;
@@ -830,7 +862,7 @@ replace_ids (SpGallery   *self,
       SpComparison *c = g_hash_table_lookup (read->page, &id);
 
       if (c != NULL)
-        g_ptr_array_index (self->items, i) = ensure_item (self, id, c);
+        g_ptr_array_index (self->items, i) = ensure_item (self, id, c, read_clock);
     }
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, added);
@@ -857,7 +889,7 @@ reload_cb (GObject      *object,
     }
   /* A newer reload started meanwhile: its answer wins. */
   if (query->generation == self->generation)
-    replace_ids (self, read);
+    replace_ids (self, read, query->edit_clock);
   query_result_free (read);
   g_task_return_boolean (task, TRUE);
 }
@@ -1135,10 +1167,11 @@ sp_gallery_reload_sync (SpGallery  *self,
   self->generation++;
   query = query_new (self);
   read = sp_store_run_sync (self->store, reload_func, query, error);
+  if (read != NULL)
+    replace_ids (self, read, query->edit_clock);
   query_free (query);
   if (read == NULL)
     return FALSE;
-  replace_ids (self, read);
   query_result_free (read);
   return TRUE;
 }
@@ -1163,6 +1196,7 @@ typedef struct
 {
   gint64  id;
   char   *images_dir;
+  guint   edit_clock;
 } DetailsQuery;
 
 static void
@@ -1201,6 +1235,7 @@ details_query_new (SpGallery *self,
 
   query->id = id;
   query->images_dir = g_strdup (self->images_dir);
+  query->edit_clock = self->edit_clock;
   return query;
 }
 
@@ -1212,13 +1247,14 @@ details_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
   g_autoptr(SpComparison) read = sp_store_run_finish (SP_STORE (object), result, &error);
+  DetailsQuery *query = g_task_get_task_data (G_TASK (result));
 
   if (read == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  apply (g_task_get_task_data (task), read, TRUE);
+  apply (g_task_get_task_data (task), read, TRUE, query->edit_clock);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1759,6 +1795,7 @@ sp_gallery_vote_async (SpGallery           *self,
   g_return_if_fail (SP_IS_COMPARISON (comparison));
   g_return_if_fail (winner <= SP_WINNER_BOTH_BAD);
 
+  mark_edited (self, comparison);
   sp_comparison_set_winner (comparison, winner);
   data = g_new0 (FieldData, 1);
   data->winner = winner;
@@ -1788,6 +1825,7 @@ sp_gallery_set_notes_async (SpGallery           *self,
   g_return_if_fail (SP_IS_GALLERY (self));
   g_return_if_fail (SP_IS_COMPARISON (comparison));
 
+  mark_edited (self, comparison);
   sp_comparison_set_notes (comparison, notes);
   data = g_new0 (FieldData, 1);
   data->notes = g_strdup (notes);

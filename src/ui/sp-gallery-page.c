@@ -985,13 +985,12 @@ notes_changed_cb (SpGalleryPage *self)
   self->notes_source = g_timeout_add (NOTES_SAVE_DELAY_MS, save_notes_cb, self);
 }
 
-/* Reading the details copies the stored vote into the item: a vote cast
- * before they arrive would be undone, so voting waits for them. */
+/* A vote cast before the details arrive stays: the gallery keeps votes
+ * made after a read was queued. */
 static void
 update_vote_action (SpGalleryPage *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.vote",
-                                 self->comparison != NULL && sp_comparison_get_complete (self->comparison));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.vote", self->comparison != NULL);
 }
 
 static void
