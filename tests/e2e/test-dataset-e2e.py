@@ -7,7 +7,8 @@ dbus-run-session and Xvfb) with the offline provider, switches to the
 Dataset page, asks for a few examples, presses Start, waits until the batch
 has finished, rejects one example and exports the set through the file
 chooser (typing the file's path and pressing Return). Then checks the
-exported JSONL: one chat example a line, without the rejected one.
+exported JSONL: one chat example a line, without the rejected one. Last,
+closes the app and starts it again: the batch is shown with its rejection.
 
 Usage: test-dataset-e2e.py PATH/TO/starprompt [--screenshot FILE.png]
 """
@@ -198,8 +199,11 @@ def main():
     Atspi.init()
     desktop = Atspi.get_desktop(0)
     desktop.get_child_count()
-    proc = subprocess.Popen([app_path], env=env)
-    try:
+    procs = []
+
+    def start_app():
+        """Starts the app, waits for it on the bus, shows the Dataset page."""
+        procs.append(subprocess.Popen([app_path], env=env))
 
         def find_app():
             for i in range(desktop.get_child_count()):
@@ -208,11 +212,11 @@ def main():
                     return child
             return None
 
-        app = wait_for("the app on the accessibility bus", find_app)
+        found = wait_for("the app on the accessibility bus", find_app)
         log("found the app")
 
         def switcher_button():
-            for tab in find_all(app, "page tab", "Dataset"):
+            for tab in find_all(found, "page tab", "Dataset"):
                 if showing(tab):
                     return tab
             return None
@@ -223,6 +227,10 @@ def main():
         else:
             click_at(switch)
         log("switched to the Dataset page")
+        return found
+
+    try:
+        app = start_app()
 
         start = wait_for("the Start button",
                          lambda: (lambda b: b if b is not None and showing(b) else None)(
@@ -303,13 +311,29 @@ def main():
 
         wait_for("the validation report of the exported file", report_counts_examples)
         log("the Fine-Tune page validated", len(lines), "examples")
+
+        # Closed and started again: the batch is there to review, with the
+        # rejected example still rejected.
+        procs[-1].terminate()
+        procs[-1].wait(timeout=10)
+        wait_for("the app to leave the bus",
+                 lambda: all(desktop.get_child_at_index(i) is None or
+                             desktop.get_child_at_index(i).get_name() not in ("starprompt", "Starprompt")
+                             for i in range(desktop.get_child_count())) or None)
+        app = start_app()
+        wait_for("the last batch after a restart",
+                 lambda: find(app, "label", f"{COUNT} of {COUNT} done"))
+        wait_for("its rejected example", lambda: find(app, "push button", "Restore"))
+        log("after a restart the batch is shown, its rejection kept")
         log("ok")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 if __name__ == "__main__":
