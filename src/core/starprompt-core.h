@@ -7,6 +7,7 @@
 #include "sp-comparison.h"
 #include "sp-cost-estimate.h"
 #include "sp-error.h"
+#include "sp-example.h"
 #include "sp-fine-tune.h"
 #include "sp-gallery.h"
 #include "sp-image-store.h"
