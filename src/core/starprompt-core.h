@@ -9,6 +9,7 @@
 #include "sp-error.h"
 #include "sp-example.h"
 #include "sp-fine-tune.h"
+#include "sp-fine-tune-watcher.h"
 #include "sp-gallery.h"
 #include "sp-image-store.h"
 #include "sp-jsonl.h"
