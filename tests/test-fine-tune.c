@@ -13,6 +13,7 @@
 #include "sp-error.h"
 #include "sp-fake-server.h"
 #include "sp-fine-tune.h"
+#include "sp-fine-tune-watcher.h"
 #include "sp-provider.h"
 #include "sp-test-util.h"
 

@@ -7,6 +7,7 @@
 
 #include "sp-cli.h"
 #include "sp-fine-tune.h"
+#include "sp-fine-tune-watcher.h"
 
 typedef struct
 {
