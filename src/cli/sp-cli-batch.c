@@ -91,8 +91,10 @@ draw_progress (Run *run)
   g_autofree char *eta = format_duration (sp_batch_get_eta_seconds (run->batch));
   g_autofree char *cost = sp_batch_dup_cost_text (run->batch);
 
+  /* Back to the start of the line, then the line drawn over the last. */
+  g_printerr ("\r");
   /* TRANSLATORS: the progress line of a batch: done/total, failed, time left, cost. */
-  g_printerr (_("\r%u/%u done, %u failed, ETA %s, cost %s   "),
+  g_printerr (_("%u/%u done, %u failed, ETA %s, cost %s   "),
               sp_batch_get_n_done (run->batch), sp_batch_get_n_total (run->batch),
               sp_batch_get_n_failed (run->batch), eta, cost);
 }
