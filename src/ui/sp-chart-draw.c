@@ -27,6 +27,46 @@ create_layout (GtkWidget  *widget,
   return layout;
 }
 
+/* Draws the whole widget with cairo, when it has a size. */
+void
+sp_chart_snapshot (GtkWidget       *widget,
+                   GtkSnapshot     *snapshot,
+                   SpChartDrawFunc  draw)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw (widget, cr, width, height);
+  cairo_destroy (cr);
+}
+
+/* Sizes for GtkWidgetClass.measure that do not depend on the content. */
+void
+sp_chart_measure (GtkOrientation  orientation,
+                  int             min_width,
+                  int             natural_width,
+                  int             min_height,
+                  int             natural_height,
+                  int            *minimum,
+                  int            *natural)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = min_width;
+      *natural = natural_width;
+    }
+  else
+    {
+      *minimum = min_height;
+      *natural = natural_height;
+    }
+}
+
 void
 sp_chart_get_palette (GtkWidget      *widget,
                       SpChartPalette *palette)

@@ -5,8 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Drawing shared by the charts (SpCostChart, SpLossChart): the colors
- * from the widget's style, text in the widget's font, a "nice" tick step,
+/* Drawing shared by the charts (SpCostChart, SpLossChart): a snapshot
+ * drawn with cairo, fixed sizes, the colors from the widget's style, text in the widget's font, a "nice" tick step,
  * a legend of line swatches, and axes with a grid, tick values and turned
  * titles. Plain functions over a GtkWidget and a cairo_t. */
 
@@ -48,11 +48,27 @@ typedef struct
   gboolean       dot;
 } SpChartLegendItem;
 
+/* Draws the chart of @widget on @cr, @width × @height. */
+typedef void (*SpChartDrawFunc) (GtkWidget *widget,
+                                 cairo_t   *cr,
+                                 int        width,
+                                 int        height);
+
 /* The text of a tick value, with @decimals decimals on the y axis. */
 typedef char *(*SpChartFormatFunc) (double   value,
                                     int      decimals,
                                     gpointer user_data);
 
+void   sp_chart_snapshot      (GtkWidget               *widget,
+                               GtkSnapshot             *snapshot,
+                               SpChartDrawFunc          draw);
+void   sp_chart_measure       (GtkOrientation           orientation,
+                               int                      min_width,
+                               int                      natural_width,
+                               int                      min_height,
+                               int                      natural_height,
+                               int                     *minimum,
+                               int                     *natural);
 void   sp_chart_get_palette   (GtkWidget               *widget,
                                SpChartPalette          *palette);
 void   sp_chart_set_color     (cairo_t                 *cr,

@@ -275,17 +275,7 @@ static void
 sp_loss_chart_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
-  SpLossChart *self = SP_LOSS_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
-    return;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_chart (self, cr, width, height);
-  cairo_destroy (cr);
+  sp_chart_snapshot (widget, snapshot, (SpChartDrawFunc) draw_chart);
 }
 
 static void
@@ -297,16 +287,7 @@ sp_loss_chart_measure (GtkWidget      *widget,
                        int            *minimum_baseline,
                        int            *natural_baseline)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = MIN_WIDTH;
-      *natural = NATURAL_WIDTH;
-    }
-  else
-    {
-      *minimum = MIN_HEIGHT;
-      *natural = NATURAL_HEIGHT;
-    }
+  sp_chart_measure (orientation, MIN_WIDTH, NATURAL_WIDTH, MIN_HEIGHT, NATURAL_HEIGHT, minimum, natural);
 }
 
 static void
