@@ -124,8 +124,6 @@ update_summary (SpCostChart *self)
 
 /* Drawing */
 
-/* Shows @text with its point (@x, @y) at the fraction (@xalign, @yalign)
- * of its box. */
 static double
 widest_cost_tick (SpCostChart        *self,
                   const SpChartFrame *frame)

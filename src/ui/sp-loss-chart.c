@@ -125,8 +125,6 @@ update_summary (SpLossChart *self)
 
 /* Drawing */
 
-/* Shows @text with its point (@x, @y) at the fraction (@xalign, @yalign)
- * of its box. */
 /* Lays the legend out, and draws it when @cr is not NULL. Returns its
  * height. */
 static double
