@@ -4,74 +4,16 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
 #include "sp-compare-page.h"
-#include "sp-fake-server.h"
-
-#define WAIT_SECONDS 30
-
-static char *tmp_dir;
+#include "sp-ui-test-fixture.h"
 
 typedef struct
 {
-  GtkWindow      *window;
-  SpComparePage  *page;
-  SpStore        *store;
-  SpProviderList *providers;
-  SpSecrets      *secrets;
-  GSettings      *settings;
-  SpTemplate     *template;
-  SpFakeServer   *server;
-  guint           n_saved;
+  SpUiTestFixture  base;
+  SpComparePage   *page;
+  guint            n_saved;
 } Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Fixture   *fixture,
-          Condition  condition)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!timed_out && !condition (fixture))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static SpStore *
-open_store (void)
-{
-  static guint n;
-  g_autofree char *name = g_strdup_printf ("library-%u.db", ++n);
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  SpStore *store = sp_store_new (path, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
 
 static void
 saved_cb (SpComparePage *page,
@@ -87,45 +29,22 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpProvider) provider = NULL;
-
-  fixture->store = open_store ();
-  fixture->providers = sp_provider_list_new ();
-  fixture->secrets = sp_secrets_new (FALSE);
-  fixture->settings = g_settings_new (APPLICATION_ID);
-  fixture->template = sp_template_new_builtin ();
-
-  fixture->server = sp_fake_server_new (&error);
-  g_assert_no_error (error);
-  provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
-                              sp_fake_server_get_base_url (fixture->server));
-  sp_provider_list_add (fixture->providers, provider);
-
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1200, 800);
+  sp_ui_test_fixture_set_up (&fixture->base, 1200, 800);
   fixture->page = g_object_new (SP_TYPE_COMPARE_PAGE, NULL);
   g_signal_connect (fixture->page, "saved", G_CALLBACK (saved_cb), fixture);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
+  gtk_window_set_child (fixture->base.window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->base.window);
 
-  sp_compare_page_setup (fixture->page, fixture->store, fixture->providers, fixture->secrets,
-                         fixture->settings, fixture->template);
-  spin (20);
+  sp_compare_page_setup (fixture->page, fixture->base.store, fixture->base.providers, fixture->base.secrets,
+                         fixture->base.settings, fixture->base.template);
+  sp_ui_test_spin (20);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (fixture->window);
-  spin (50);
-  g_clear_object (&fixture->server);
-  g_clear_object (&fixture->template);
-  g_clear_object (&fixture->settings);
-  g_clear_object (&fixture->secrets);
-  g_clear_object (&fixture->providers);
-  g_clear_object (&fixture->store);
+  sp_ui_test_fixture_tear_down (&fixture->base);
 }
 
 static gboolean
@@ -153,13 +72,13 @@ compare (Fixture    *fixture,
   sp_compare_page_set_prompt_mode (fixture->page, SP_SIDE_B, SP_PAIR_MODE_SHORT);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "compare.run", NULL));
   g_assert_true (sp_compare_page_get_running (fixture->page));
-  wait_for (fixture, page_idle);
+  sp_ui_test_wait_for (fixture, page_idle);
 }
 
 static guint
 gallery_count (Fixture *fixture)
 {
-  g_autoptr(SpGallery) gallery = sp_gallery_new (fixture->store);
+  g_autoptr(SpGallery) gallery = sp_gallery_new (fixture->base.store);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (sp_gallery_reload_sync (gallery, &error));
@@ -214,7 +133,7 @@ test_both_sides_clean_raw_save (Fixture       *fixture,
 
   g_assert_true (sp_compare_page_get_can_save (fixture->page));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "compare.save", NULL));
-  wait_for (fixture, page_saved);
+  sp_ui_test_wait_for (fixture, page_saved);
   g_assert_cmpuint (fixture->n_saved, ==, 1);
   g_assert_cmpint (sp_comparison_get_id (comparison), >, 0);
   g_assert_false (sp_compare_page_get_can_save (fixture->page));
@@ -360,10 +279,10 @@ test_stop (Fixture       *fixture,
   sp_compare_page_set_model (fixture->page, SP_SIDE_A, "fake", "fake-slow");
   sp_compare_page_set_model (fixture->page, SP_SIDE_B, "fake", "fake-slow");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "compare.run", NULL));
-  spin (100);
+  sp_ui_test_spin (100);
   g_assert_true (sp_compare_page_get_running (fixture->page));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "compare.stop", NULL));
-  wait_for (fixture, page_idle);
+  sp_ui_test_wait_for (fixture, page_idle);
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *error = sp_compare_page_dup_pane_error (fixture->page, i);
@@ -389,7 +308,7 @@ static void
 test_store_arrives_later (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(SpStore) store = g_object_ref (fixture->store);
+  g_autoptr(SpStore) store = g_object_ref (fixture->base.store);
 
   g_object_set (fixture->page, "store", NULL, NULL);
   compare (fixture, "fake-ok", "fake-ok");
@@ -398,38 +317,11 @@ test_store_arrives_later (Fixture       *fixture,
   g_assert_true (sp_compare_page_get_can_save (fixture->page));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  tmp_dir = g_dir_make_tmp ("starprompt-compare-XXXXXX", NULL);
-  g_setenv ("STARPROMPT_CONFIG_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_DATA_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  sp_ui_test_init (&argc, &argv, "starprompt-compare-XXXXXX");
 
 #define ADD(path, func) \
   g_test_add ("/sp/ui/compare-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -442,8 +334,5 @@ main (int   argc,
   ADD ("store-arrives-later", test_store_arrives_later);
 #undef ADD
 
-  status = g_test_run ();
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return sp_ui_test_run ();
 }

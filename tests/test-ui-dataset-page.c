@@ -7,117 +7,37 @@
 #include <glib/gstdio.h>
 
 #include "sp-dataset-page.h"
-#include "sp-fake-server.h"
-
-#define WAIT_SECONDS 30
-
-static char *tmp_dir;
+#include "sp-ui-test-fixture.h"
 
 typedef struct
 {
-  GtkWindow      *window;
-  SpDatasetPage  *page;
-  SpStore        *store;
-  SpProviderList *providers;
-  SpSecrets      *secrets;
-  GSettings      *settings;
-  SpTemplate     *template;
-  SpFakeServer   *server;
+  SpUiTestFixture  base;
+  SpDatasetPage   *page;
 } Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Fixture   *fixture,
-          Condition  condition)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!timed_out && !condition (fixture))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static SpStore *
-open_store (void)
-{
-  static guint n;
-  g_autofree char *name = g_strdup_printf ("library-%u.db", ++n);
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  SpStore *store = sp_store_new (path, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpProvider) provider = NULL;
-
-  fixture->store = open_store ();
-  fixture->providers = sp_provider_list_new ();
-  fixture->secrets = sp_secrets_new (FALSE);
-  fixture->settings = g_settings_new (APPLICATION_ID);
-  fixture->template = sp_template_new_builtin ();
-
-  fixture->server = sp_fake_server_new (&error);
-  g_assert_no_error (error);
-  provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
-                              sp_fake_server_get_base_url (fixture->server));
-  sp_provider_list_add (fixture->providers, provider);
-
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1200, 800);
+  sp_ui_test_fixture_set_up (&fixture->base, 1200, 800);
   fixture->page = g_object_new (SP_TYPE_DATASET_PAGE, NULL);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
+  gtk_window_set_child (fixture->base.window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->base.window);
 }
 
 static void
 setup_page (Fixture *fixture)
 {
-  sp_dataset_page_setup (fixture->page, fixture->store, fixture->providers, fixture->secrets,
-                         fixture->settings, fixture->template);
-  spin (50);
+  sp_dataset_page_setup (fixture->page, fixture->base.store, fixture->base.providers, fixture->base.secrets,
+                         fixture->base.settings, fixture->base.template);
+  sp_ui_test_spin (50);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (fixture->window);
-  spin (50);
-  g_clear_object (&fixture->server);
-  g_clear_object (&fixture->template);
-  g_clear_object (&fixture->settings);
-  g_clear_object (&fixture->secrets);
-  g_clear_object (&fixture->providers);
-  g_clear_object (&fixture->store);
+  sp_ui_test_fixture_tear_down (&fixture->base);
 }
 
 static gboolean
@@ -179,26 +99,27 @@ export_done_cb (GObject      *object,
   g_assert_no_error (error);
 }
 
+static gboolean
+is_counted (int *count)
+{
+  return *count >= 0;
+}
+
 static guint
 export_and_count (Fixture        *fixture,
                   SpExportFormat  format,
                   const char     *name,
                   GPtrArray      *lines)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *path = g_build_filename (sp_ui_test_get_tmp_dir (), name, NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
   g_auto(GStrv) split = NULL;
   g_autoptr(GError) error = NULL;
   int count = -1;
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
 
   sp_dataset_page_export_async (fixture->page, file, format, NULL, export_done_cb, &count);
-  while (!timed_out && count < 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  sp_ui_test_wait_for (&count, is_counted);
 
   g_file_get_contents (path, &contents, NULL, &error);
   g_assert_no_error (error);
@@ -242,7 +163,7 @@ test_offline_batch (Fixture       *fixture,
   sp_dataset_page_set_count (fixture->page, 12);
   sp_dataset_page_set_concurrency (fixture->page, 4);
   sp_dataset_page_start (fixture->page);
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
 
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)), ==, 12);
   g_assert_cmpuint (sp_batch_get_n_failed (sp_dataset_page_get_batch (fixture->page)), ==, 0);
@@ -252,7 +173,7 @@ test_offline_batch (Fixture       *fixture,
   first = dup_example (fixture, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.reject", "x",
                                              sp_example_get_id (first)));
-  wait_for (fixture, one_rejected);
+  sp_ui_test_wait_for (fixture, one_rejected);
 
   /* The status filter. */
   sp_dataset_page_set_filter (fixture->page, SP_DATASET_FILTER_REJECTED);
@@ -299,13 +220,13 @@ test_restore (Fixture       *fixture,
   sp_dataset_page_select_provider (fixture->page, "offline");
   sp_dataset_page_set_count (fixture->page, 3);
   sp_dataset_page_start (fixture->page);
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
 
   first = dup_example (fixture, 1);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.reject", "x", sp_example_get_id (first));
-  wait_for (fixture, one_rejected);
+  sp_ui_test_wait_for (fixture, one_rejected);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.restore", "x", sp_example_get_id (first));
-  wait_for (fixture, no_rejected);
+  sp_ui_test_wait_for (fixture, no_rejected);
   g_assert_cmpuint (count_status (fixture, SP_EXAMPLE_STATUS_DONE), ==, 3);
 }
 
@@ -337,7 +258,7 @@ start_and_confirm (Fixture *fixture)
   AdwMessageDialog *dialog;
 
   sp_dataset_page_start (fixture->page);
-  wait_for (fixture, dialog_shown);
+  sp_ui_test_wait_for (fixture, dialog_shown);
   dialog = find_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "requests to “"));
   adw_message_dialog_response (dialog, "start");
@@ -357,7 +278,7 @@ test_server_500_delivers_every_item_once (Fixture       *fixture,
   sp_dataset_page_set_count (fixture->page, 8);
   sp_dataset_page_set_concurrency (fixture->page, 4);
   start_and_confirm (fixture);
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
 
   examples = sp_dataset_page_get_examples (fixture->page);
   g_assert_cmpuint (g_list_model_get_n_items (examples), ==, 8);
@@ -372,7 +293,7 @@ test_server_500_delivers_every_item_once (Fixture       *fixture,
     }
   g_assert_cmpuint (sp_batch_get_n_failed (sp_dataset_page_get_batch (fixture->page)), ==, 0);
   /* Every item met a 500 at least once in its conversation. */
-  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/chat/completions"), >, 8);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->base.server, "/v1/chat/completions"), >, 8);
 }
 
 static gboolean
@@ -404,18 +325,18 @@ test_pause_resume (Fixture       *fixture,
   sp_dataset_page_set_count (fixture->page, 6);
   sp_dataset_page_set_concurrency (fixture->page, 2);
   start_and_confirm (fixture);
-  wait_for (fixture, batch_running_with_one_done);
+  sp_ui_test_wait_for (fixture, batch_running_with_one_done);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.pause", NULL));
-  wait_for (fixture, batch_paused);
+  sp_ui_test_wait_for (fixture, batch_paused);
   batch = sp_dataset_page_get_batch (fixture->page);
   done = sp_batch_get_n_done (batch);
   g_assert_cmpuint (done, <, 6);
-  spin (700);
+  sp_ui_test_spin (700);
   g_assert_cmpuint (sp_batch_get_n_done (batch), ==, done);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume", NULL));
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
   g_assert_cmpuint (sp_batch_get_n_done (batch), ==, 6);
 }
 
@@ -435,17 +356,17 @@ test_interrupted_batch_offered (Fixture       *fixture,
 
   /* A batch created and never run: as after a crash before any result. */
   options.model = "starprompt-offline";
-  options.template = fixture->template;
+  options.template = fixture->base.template;
   options.n_items = 5;
   options.concurrency = 2;
-  left = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  left = sp_batch_create_sync (fixture->base.store, NULL, &options, &error);
   g_assert_no_error (error);
 
   setup_page (fixture);
-  wait_for (fixture, offers_resume);
+  sp_ui_test_wait_for (fixture, offers_resume);
   sp_dataset_page_select_provider (fixture->page, "offline");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume-interrupted", NULL));
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
   g_assert_cmpint (sp_batch_get_id (sp_dataset_page_get_batch (fixture->page)), ==, sp_batch_get_id (left));
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_examples (fixture->page)), ==, 5);
   g_assert_false (sp_dataset_page_get_offers_resume (fixture->page));
@@ -467,17 +388,17 @@ test_interrupted_batch_discarded (Fixture       *fixture,
   SpBatchOptions options = { 0 };
 
   options.model = "starprompt-offline";
-  options.template = fixture->template;
+  options.template = fixture->base.template;
   options.n_items = 3;
-  left = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  left = sp_batch_create_sync (fixture->base.store, NULL, &options, &error);
   g_assert_no_error (error);
 
   setup_page (fixture);
-  wait_for (fixture, offers_resume);
+  sp_ui_test_wait_for (fixture, offers_resume);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.discard-interrupted", NULL));
-  wait_for (fixture, not_offering);
-  spin (100);
-  batches = sp_store_list_batches_sync (fixture->store, &error);
+  sp_ui_test_wait_for (fixture, not_offering);
+  sp_ui_test_spin (100);
+  batches = sp_store_list_batches_sync (fixture->base.store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batches->len, ==, 0);
 }
@@ -597,13 +518,13 @@ test_many_examples (Fixture       *fixture,
   gint64 started;
 
   options.model = "starprompt-offline";
-  options.template = fixture->template;
+  options.template = fixture->base.template;
   options.n_items = 20000;
-  batch = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  batch = sp_batch_create_sync (fixture->base.store, NULL, &options, &error);
   g_assert_no_error (error);
 
   setup_page (fixture);
-  wait_for (fixture, offers_resume);
+  sp_ui_test_wait_for (fixture, offers_resume);
   sp_dataset_page_select_provider (fixture->page, "offline");
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume-interrupted", NULL);
   while (sp_dataset_page_get_batch (fixture->page) == NULL ||
@@ -611,10 +532,10 @@ test_many_examples (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   /* A frame with the whole list bound takes little time. */
   started = g_get_monotonic_time ();
-  spin (200);
+  sp_ui_test_spin (200);
   g_assert_cmpint (g_get_monotonic_time () - started, <, 2 * G_USEC_PER_SEC);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.cancel", NULL);
-  spin (200);
+  sp_ui_test_spin (200);
 }
 
 /* The story library */
@@ -672,7 +593,7 @@ fill_story_dialog (Fixture    *fixture,
   GtkWidget *scrolled;
   GtkWidget *view;
 
-  wait_for (fixture, dialog_shown);
+  sp_ui_test_wait_for (fixture, dialog_shown);
   dialog = find_dialog ();
   box = adw_message_dialog_get_extra_child (dialog);
   entry = gtk_widget_get_first_child (box);
@@ -697,14 +618,14 @@ test_story_library (Fixture       *fixture,
   guint n;
 
   setup_page (fixture);
-  wait_for (fixture, stories_loaded);
+  sp_ui_test_wait_for (fixture, stories_loaded);
   n = g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page));
 
   /* Add */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.add-story", NULL));
   fill_story_dialog (fixture, "", "  A Test Story ", "The lighthouse keeper counted comets.");
   wanted_title = "A Test Story";
-  wait_for (fixture, wanted_story_listed);
+  sp_ui_test_wait_for (fixture, wanted_story_listed);
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 1);
   added = find_story_titled (fixture, "A Test Story");
   g_assert_cmpstr (sp_story_get_text (added), ==, "The lighthouse keeper counted comets.");
@@ -714,7 +635,7 @@ test_story_library (Fixture       *fixture,
                                              sp_store_story_get_id (added)));
   fill_story_dialog (fixture, "A Test Story", "An Edited Story", "The keeper counted two comets.");
   wanted_title = "An Edited Story";
-  wait_for (fixture, wanted_story_listed);
+  sp_ui_test_wait_for (fixture, wanted_story_listed);
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 1);
   edited = find_story_titled (fixture, "An Edited Story");
   g_assert_cmpint (sp_store_story_get_id (edited), ==, sp_store_story_get_id (added));
@@ -723,10 +644,10 @@ test_story_library (Fixture       *fixture,
   /* Delete, then Undo */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.delete-story", "x",
                                              sp_store_story_get_id (edited)));
-  wait_for (fixture, wanted_story_gone);
+  sp_ui_test_wait_for (fixture, wanted_story_gone);
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.undo-delete-story", NULL));
-  wait_for (fixture, wanted_story_listed);
+  sp_ui_test_wait_for (fixture, wanted_story_listed);
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 1);
 }
 
@@ -767,7 +688,7 @@ static void
 test_import_stories (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "import", NULL);
+  g_autofree char *dir = g_build_filename (sp_ui_test_get_tmp_dir (), "import", NULL);
   g_autoptr(GListStore) files = g_list_store_new (G_TYPE_FILE);
   g_autoptr(GFile) folder = NULL;
   ImportResult import = { 0 };
@@ -784,7 +705,7 @@ test_import_stories (Fixture       *fixture,
               "Quiet Relay,A relay station that answered itself.\r\n");
 
   setup_page (fixture);
-  wait_for (fixture, stories_loaded);
+  sp_ui_test_wait_for (fixture, stories_loaded);
   n = g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page));
 
   folder = g_file_new_for_path (dir);
@@ -798,13 +719,13 @@ test_import_stories (Fixture       *fixture,
   g_assert_nonnull (strstr (import.problems[0], "more.csv, line 3"));
 
   /* The skipped row is shown with its line. */
-  wait_for (fixture, dialog_shown);
+  sp_ui_test_wait_for (fixture, dialog_shown);
   dialog = find_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "more.csv, line 3"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   wanted_title = "Quiet Relay";
-  wait_for (fixture, wanted_story_listed);
+  sp_ui_test_wait_for (fixture, wanted_story_listed);
   g_assert_cmpuint (g_list_model_get_n_items (sp_dataset_page_get_stories (fixture->page)), ==, n + 4);
   g_strfreev (import.problems);
 }
@@ -830,18 +751,19 @@ checked_cb (GObject      *object,
   check->done = TRUE;
 }
 
+static gboolean
+check_done (CheckResult *check)
+{
+  return check->done;
+}
+
 static SpJsonlReport *
 check_training_set (Fixture *fixture)
 {
   CheckResult check = { 0 };
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
 
   sp_dataset_page_check_training_set_async (fixture->page, NULL, checked_cb, &check);
-  while (!timed_out && !check.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  sp_ui_test_wait_for (&check, check_done);
   g_assert_nonnull (check.report);
   g_assert_true (check.report == sp_dataset_page_get_report (fixture->page));
   return check.report;
@@ -865,7 +787,7 @@ test_check_training_set (Fixture       *fixture,
   sp_dataset_page_select_provider (fixture->page, "offline");
   sp_dataset_page_set_count (fixture->page, 12);
   sp_dataset_page_start (fixture->page);
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
 
   n_accepted = count_accepted_unique (fixture);
   report = check_training_set (fixture);
@@ -885,7 +807,7 @@ test_check_training_set (Fixture       *fixture,
         emptied = g_steal_pointer (&example);
     }
   g_assert_nonnull (emptied);
-  sp_store_set_output_sync (fixture->store, sp_example_get_id (emptied), "", &error);
+  sp_store_set_output_sync (fixture->base.store, sp_example_get_id (emptied), "", &error);
   g_assert_no_error (error);
 
   broken = check_training_set (fixture);
@@ -901,41 +823,14 @@ test_check_training_set (Fixture       *fixture,
   selected = sp_dataset_page_get_selected_example (fixture->page);
   g_assert_nonnull (selected);
   g_assert_cmpint (sp_example_get_id (selected), ==, sp_example_get_id (emptied));
-  spin (100);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  sp_ui_test_spin (100);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  tmp_dir = g_dir_make_tmp ("starprompt-dataset-XXXXXX", NULL);
-  g_setenv ("STARPROMPT_CONFIG_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_DATA_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  sp_ui_test_init (&argc, &argv, "starprompt-dataset-XXXXXX");
 
 #define ADD(path, func) \
   g_test_add ("/sp/ui/dataset-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -952,8 +847,5 @@ main (int   argc,
   ADD ("check-training-set-error-selects-example", test_check_training_set);
 #undef ADD
 
-  status = g_test_run ();
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return sp_ui_test_run ();
 }

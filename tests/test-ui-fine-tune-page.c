@@ -4,60 +4,18 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 
-#include "sp-fake-server.h"
 #include "sp-fine-tune-page.h"
+#include "sp-ui-test-fixture.h"
 
-#define WAIT_SECONDS 30
-#define N_EXAMPLES   12
-
-static char *tmp_dir;
+#define N_EXAMPLES 12
 
 typedef struct
 {
-  GtkWindow      *window;
-  SpFineTunePage *page;
-  SpProviderList *providers;
-  SpSecrets      *secrets;
-  GSettings      *settings;
-  SpFakeServer   *server;
-  GFile          *file;
+  SpUiTestFixture  base;
+  SpFineTunePage  *page;
+  GFile           *file;
 } Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Fixture   *fixture,
-          Condition  condition)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!timed_out && !condition (fixture))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* A small training set in the chat format, as the Dataset page exports it. */
 static GFile *
@@ -66,7 +24,7 @@ write_training_file (const char *name,
                      gboolean    with_error)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *path = g_build_filename (sp_ui_test_get_tmp_dir (), name, NULL);
 
   for (guint i = 0; i < n_examples; i++)
     g_string_append_printf (text,
@@ -87,48 +45,31 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   static guint n_fixtures;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpProvider) provider = NULL;
   g_autofree char *name = g_strdup_printf ("data-%u", ++n_fixtures);
-  g_autofree char *data_dir = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *data_dir = g_build_filename (sp_ui_test_get_tmp_dir (), name, NULL);
 
   /* Each test starts with no remembered jobs: the fake server's job ids
    * start again with each server. */
   g_setenv ("STARPROMPT_DATA_DIR", data_dir, TRUE);
-  fixture->providers = sp_provider_list_new ();
-  fixture->secrets = sp_secrets_new (FALSE);
-  fixture->settings = g_settings_new (APPLICATION_ID);
+  sp_ui_test_fixture_set_up (&fixture->base, 1280, 900);
+  sp_fake_server_set_job_step_ms (fixture->base.server, 10);
 
-  fixture->server = sp_fake_server_new (&error);
-  g_assert_no_error (error);
-  sp_fake_server_set_job_step_ms (fixture->server, 10);
-  provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
-                              sp_fake_server_get_base_url (fixture->server));
-  sp_provider_list_add (fixture->providers, provider);
-
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1280, 900);
   fixture->page = g_object_new (SP_TYPE_FINE_TUNE_PAGE, NULL);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  sp_fine_tune_page_setup (fixture->page, fixture->providers, fixture->secrets, fixture->settings);
+  gtk_window_set_child (fixture->base.window, GTK_WIDGET (fixture->page));
+  sp_fine_tune_page_setup (fixture->page, fixture->base.providers, fixture->base.secrets, fixture->base.settings);
   sp_fine_tune_page_select_provider (fixture->page, "fake");
   sp_fine_tune_page_set_poll_interval (fixture->page, 20);
-  gtk_window_present (fixture->window);
+  gtk_window_present (fixture->base.window);
   fixture->file = write_training_file ("train.jsonl", N_EXAMPLES, FALSE);
-  spin (50);
+  sp_ui_test_spin (50);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gtk_window_destroy (fixture->window);
-  spin (50);
+  sp_ui_test_fixture_tear_down (&fixture->base);
   g_clear_object (&fixture->file);
-  g_clear_object (&fixture->server);
-  g_clear_object (&fixture->settings);
-  g_clear_object (&fixture->secrets);
-  g_clear_object (&fixture->providers);
 }
 
 static gboolean
@@ -170,7 +111,7 @@ choose_file (Fixture *fixture,
 {
   sp_fine_tune_page_set_file (fixture->page, file);
   g_assert_true (sp_fine_tune_page_get_validating (fixture->page));
-  wait_for (fixture, validated);
+  sp_ui_test_wait_for (fixture, validated);
 }
 
 static void
@@ -189,11 +130,11 @@ test_report_before_upload (Fixture       *fixture,
   g_assert_cmpuint (sp_jsonl_report_get_epochs (report), ==, 8);
   cost = sp_fine_tune_page_dup_cost_text (fixture->page);
   g_assert_true (g_str_has_prefix (cost, "$"));
-  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->base.server, "/v1/files"), ==, 0);
 
   /* Other epochs give other figures. */
   sp_fine_tune_page_set_epochs (fixture->page, 2);
-  wait_for (fixture, validated);
+  sp_ui_test_wait_for (fixture, validated);
   g_assert_cmpuint (sp_jsonl_report_get_epochs (sp_fine_tune_page_get_report (fixture->page)), ==, 2);
 }
 
@@ -214,7 +155,7 @@ test_errors_refuse_start (Fixture       *fixture,
   status = sp_fine_tune_page_dup_status_text (fixture->page);
   g_assert_nonnull (strstr (status, "1 error"));
   g_assert_false (sp_fine_tune_page_get_uploading (fixture->page));
-  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->base.server, "/v1/files"), ==, 0);
 }
 
 static void
@@ -230,7 +171,7 @@ test_bad_suffix_refused (Fixture       *fixture,
   status = sp_fine_tune_page_dup_status_text (fixture->page);
   g_assert_nonnull (strstr (status, "64"));
   g_assert_false (sp_fine_tune_page_get_uploading (fixture->page));
-  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->base.server, "/v1/files"), ==, 0);
 }
 
 static AdwMessageDialog *
@@ -253,9 +194,9 @@ test_confirmation_cancel_spends_nothing (Fixture       *fixture,
 
   choose_file (fixture, fixture->file);
   sp_fine_tune_page_set_epochs (fixture->page, 3);
-  wait_for (fixture, validated);
+  sp_ui_test_wait_for (fixture, validated);
   sp_fine_tune_page_start (fixture->page);
-  spin (50);
+  sp_ui_test_spin (50);
 
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
@@ -270,12 +211,12 @@ test_confirmation_cancel_spends_nothing (Fixture       *fixture,
   /* As the Cancel button does: respond, then close. */
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (100);
+  sp_ui_test_spin (100);
   g_assert_false (sp_fine_tune_page_get_uploading (fixture->page));
-  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 0);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->base.server, "/v1/files"), ==, 0);
   /* The page only listed the jobs (there are none): none was created. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "fine-tune.refresh", NULL);
-  spin (200);
+  sp_ui_test_spin (200);
   g_assert_null (sp_fine_tune_page_get_job (fixture->page));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sp_fine_tune_page_get_job_list (fixture->page))), ==, 0);
 }
@@ -330,20 +271,20 @@ test_job_runs_to_success (Fixture       *fixture,
   sp_fine_tune_page_set_suffix (fixture->page, "prompts");
   sp_fine_tune_page_start_without_confirmation (fixture->page);
   g_assert_true (sp_fine_tune_page_get_uploading (fixture->page));
-  wait_for (fixture, upload_ended);
+  sp_ui_test_wait_for (fixture, upload_ended);
 
   file = fixture->file;
   g_assert_true (g_file_query_exists (file, NULL));
-  size = sp_fake_server_get_last_upload_size (fixture->server);
+  size = sp_fake_server_get_last_upload_size (fixture->base.server);
   g_assert_cmpuint (size, >, 0);
-  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->server, "/v1/files"), ==, 1);
+  g_assert_cmpuint (sp_fake_server_get_path_count (fixture->base.server, "/v1/files"), ==, 1);
 
   job = sp_fine_tune_page_get_job (fixture->page);
   g_assert_nonnull (job);
   g_assert_cmpint (sp_job_record_get_estimated_cost (job), >, 0);
-  wait_for (fixture, job_ended);
-  wait_for (fixture, all_metrics_drawn);
-  wait_for (fixture, has_checkpoints);
+  sp_ui_test_wait_for (fixture, job_ended);
+  sp_ui_test_wait_for (fixture, all_metrics_drawn);
+  sp_ui_test_wait_for (fixture, has_checkpoints);
 
   g_assert_cmpint (sp_job_record_get_status (job), ==, SP_FINE_TUNE_STATUS_SUCCEEDED);
   g_assert_cmpstr (sp_job_record_get_fine_tuned_model (job), ==,
@@ -365,7 +306,7 @@ test_job_runs_to_success (Fixture       *fixture,
   g_assert_cmpstr (used, ==, "ft:gpt-4o-mini-2024-07-18:fake:prompts:abc123");
 
   /* The job is remembered. */
-  wait_for (fixture, saved_with_job);
+  sp_ui_test_wait_for (fixture, saved_with_job);
   sp_job_list_load_async (persisted, NULL, loaded_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -388,10 +329,10 @@ test_failing_job_shows_error (Fixture       *fixture,
   choose_file (fixture, fixture->file);
   sp_fine_tune_page_set_suffix (fixture->page, "fail");
   sp_fine_tune_page_start_without_confirmation (fixture->page);
-  wait_for (fixture, upload_ended);
+  sp_ui_test_wait_for (fixture, upload_ended);
   job = sp_fine_tune_page_get_job (fixture->page);
   g_assert_nonnull (job);
-  wait_for (fixture, job_ended);
+  sp_ui_test_wait_for (fixture, job_ended);
 
   g_assert_cmpint (sp_job_record_get_status (job), ==, SP_FINE_TUNE_STATUS_FAILED);
   status = sp_fine_tune_page_dup_job_status_text (fixture->page);
@@ -410,9 +351,9 @@ test_fine_tuning_closed (Fixture       *fixture,
 
   choose_file (fixture, fixture->file);
   sp_fine_tune_page_set_model (fixture->page, "fake-ft-closed");
-  wait_for (fixture, validated);
+  sp_ui_test_wait_for (fixture, validated);
   sp_fine_tune_page_start_without_confirmation (fixture->page);
-  wait_for (fixture, upload_ended);
+  sp_ui_test_wait_for (fixture, upload_ended);
 
   status = sp_fine_tune_page_dup_status_text (fixture->page);
   g_assert_nonnull (strstr (status, "not available"));
@@ -428,12 +369,12 @@ test_cancel_upload (Fixture       *fixture,
   g_autofree char *status = NULL;
 
   choose_file (fixture, fixture->file);
-  sp_fake_server_set_latency (fixture->server, 500);
+  sp_fake_server_set_latency (fixture->base.server, 500);
   sp_fine_tune_page_start_without_confirmation (fixture->page);
   g_assert_true (sp_fine_tune_page_get_uploading (fixture->page));
-  spin (50);
+  sp_ui_test_spin (50);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "fine-tune.cancel-upload", NULL));
-  wait_for (fixture, upload_ended);
+  sp_ui_test_wait_for (fixture, upload_ended);
   status = sp_fine_tune_page_dup_status_text (fixture->page);
   g_assert_nonnull (strstr (status, "cancelled"));
   g_assert_null (sp_fine_tune_page_get_job (fixture->page));
@@ -464,17 +405,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  tmp_dir = g_dir_make_tmp ("starprompt-ft-ui-XXXXXX", NULL);
-  g_setenv ("STARPROMPT_CONFIG_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_DATA_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
   g_setenv ("LC_NUMERIC", "C", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  sp_ui_test_init (&argc, &argv, "starprompt-ft-ui-XXXXXX");
 
 #define ADD(path, func) \
   g_test_add ("/sp/ui/fine-tune-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -489,7 +421,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/sp/ui/fine-tune-page/loss-chart-summary", test_loss_chart_summary);
 
-  status = g_test_run ();
-  g_free (tmp_dir);
-  return status;
+  return sp_ui_test_run ();
 }

@@ -5,15 +5,11 @@
 
 #include <adwaita.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
-#include <glib/gstdio.h>
 
 #include "sp-comparison-private.h"
 #include "sp-gallery-page.h"
 #include "sp-gallery-page-private.h"
-
-#define WAIT_SECONDS 30
-
-static char *tmp_dir;
+#include "sp-ui-test-fixture.h"
 
 typedef struct
 {
@@ -23,58 +19,6 @@ typedef struct
   SpGallery     *gallery;
   GAsyncResult  *result;
 } Fixture;
-
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Fixture   *fixture,
-          Condition  condition)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, timeout_cb, &timed_out);
-
-  while (!timed_out && !condition (fixture))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 result_cb (GObject      *object,
@@ -96,7 +40,7 @@ has_result (Fixture *fixture)
 static GAsyncResult *
 wait_result (Fixture *fixture)
 {
-  wait_for (fixture, has_result);
+  sp_ui_test_wait_for (fixture, has_result);
   return fixture->result;
 }
 
@@ -194,7 +138,7 @@ static GFile *
 write_file (const char *name,
             GBytes     *bytes)
 {
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *path = g_build_filename (sp_ui_test_get_tmp_dir (), name, NULL);
   g_autoptr(GError) error = NULL;
 
   g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
@@ -241,13 +185,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  static guint n;
-  g_autofree char *name = g_strdup_printf ("library-%u.db", ++n);
-  g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  fixture->store = sp_store_new (path, &error);
-  g_assert_no_error (error);
+  fixture->store = sp_ui_test_open_store ();
   fixture->gallery = sp_gallery_new (fixture->store);
 
   fixture->window = GTK_WINDOW (gtk_window_new ());
@@ -262,7 +200,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (fixture->window);
-  spin (50);
+  sp_ui_test_spin (50);
   g_clear_object (&fixture->result);
   g_clear_object (&fixture->gallery);
   g_clear_object (&fixture->store);
@@ -281,8 +219,8 @@ static void
 open_page (Fixture *fixture)
 {
   sp_gallery_page_setup (fixture->page, fixture->store);
-  wait_for (fixture, page_gallery_filled);
-  spin (100);
+  sp_ui_test_wait_for (fixture, page_gallery_filled);
+  sp_ui_test_spin (100);
 }
 
 /* Tests */
@@ -306,7 +244,7 @@ test_grid_shows_comparisons (Fixture       *fixture,
       save (fixture, c);
     }
   open_page (fixture);
-  wait_for (fixture, first_card_shown);
+  sp_ui_test_wait_for (fixture, first_card_shown);
 
   grid = find_widget (GTK_WIDGET (fixture->page), is_type, GSIZE_TO_POINTER (GTK_TYPE_GRID_VIEW));
   g_assert_nonnull (grid);
@@ -320,8 +258,8 @@ test_grid_shows_comparisons (Fixture       *fixture,
 
   /* The search entry is bound to the gallery. */
   sp_gallery_set_search_text (sp_gallery_page_get_gallery (fixture->page), "lighthouse 1");
-  wait_for (fixture, page_gallery_filled);
-  spin (100);
+  sp_ui_test_wait_for (fixture, page_gallery_filled);
+  sp_ui_test_spin (100);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sp_gallery_page_get_gallery (fixture->page))), ==, 1);
   {
     GtkWidget *entry = find_widget (GTK_WIDGET (fixture->page), is_type,
@@ -401,7 +339,7 @@ test_judge_and_report (Fixture       *fixture,
   g_autoptr(GBytes) text = g_bytes_new_static ("just words\n", 11);
   g_autoptr(GFile) png_file = write_file ("picture.png", png);
   g_autoptr(GFile) text_file = write_file ("notes.txt", text);
-  g_autofree char *report_path = g_build_filename (tmp_dir, "report.html", NULL);
+  g_autofree char *report_path = g_build_filename (sp_ui_test_get_tmp_dir (), "report.html", NULL);
   g_autoptr(GFile) report = g_file_new_for_path (report_path);
   g_autoptr(SpImage) image = NULL;
   g_autoptr(GError) error = NULL;
@@ -424,20 +362,20 @@ test_judge_and_report (Fixture       *fixture,
   g_assert_nonnull (c);
   id = sp_comparison_get_id (c);
   g_assert_cmpstr (sp_comparison_get_subject (c), ==, "lighthouse 2");
-  spin (100);
+  sp_ui_test_spin (100);
   g_assert_cmpuint (count_labels (fixture, "an old lighthouse in a storm, number 2 --ar 3:2"), ==, 2);
 
   /* Vote B, the second side shown, once the details are read. */
-  wait_for (fixture, details_loaded);
+  sp_ui_test_wait_for (fixture, details_loaded);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "gallery.vote", "s", "second");
-  wait_for (fixture, voted_b);
+  sp_ui_test_wait_for (fixture, voted_b);
   g_assert_cmpuint (count_labels (fixture, "Winner: gpt-4o-mini"), >=, 1);
 
   /* Notes, saved as they are typed. */
   notes = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (fixture->page), is_type,
                                       GSIZE_TO_POINTER (GTK_TYPE_TEXT_VIEW)));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes), "The storm sells it.", -1);
-  wait_for (fixture, notes_saved);
+  sp_ui_test_wait_for (fixture, notes_saved);
 
   /* A real PNG: stored, linked, and its thumbnail on the card and in the
    * detail. */
@@ -447,7 +385,7 @@ test_judge_and_report (Fixture       *fixture,
   g_assert_nonnull (image);
   g_assert_cmpuint (g_list_model_get_n_items (sp_comparison_side_get_images (sp_comparison_get_side (c, SP_SIDE_A))),
                     ==, 1);
-  wait_for (fixture, thumbnail_shown);
+  sp_ui_test_wait_for (fixture, thumbnail_shown);
   g_assert_cmpuint (sp_gallery_page_get_n_thumbnail_requests (fixture->page), >=, 2);
 
   /* A file that is not an image is refused with the store's words. */
@@ -463,7 +401,7 @@ test_judge_and_report (Fixture       *fixture,
 
   /* The scoreboard counts the vote. */
   sp_gallery_page_update_scoreboard (fixture->page);
-  wait_for (fixture, scoreboard_counts_vote);
+  sp_ui_test_wait_for (fixture, scoreboard_counts_vote);
 
   /* The report has the notes and the image inside. */
   g_clear_object (&fixture->result);
@@ -477,11 +415,11 @@ test_judge_and_report (Fixture       *fixture,
 
   /* Delete, then undo. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "gallery.delete", NULL);
-  wait_for (fixture, two_left);
+  sp_ui_test_wait_for (fixture, two_left);
   g_assert_cmpuint (count_labels (fixture, "lighthouse 2"), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "gallery.undo-delete", "x", id);
-  wait_for (fixture, three_again);
-  spin (200);
+  sp_ui_test_wait_for (fixture, three_again);
+  sp_ui_test_spin (200);
   g_assert_cmpuint (count_labels (fixture, "lighthouse 2"), >=, 1);
 }
 
@@ -511,15 +449,15 @@ test_blind_reveals_after_vote (Fixture       *fixture,
   save (fixture, c);
   open_page (fixture);
   sp_gallery_page_select (fixture->page, 0);
-  wait_for (fixture, shows_side_1);
+  sp_ui_test_wait_for (fixture, shows_side_1);
   g_assert_cmpuint (count_labels (fixture, "Side 2"), >=, 1);
   g_assert_cmpuint (count_labels (fixture, "gpt-4o-mini"), ==, 0);
   g_assert_cmpuint (count_labels (fixture, "ft:davinci-002:me::abc"), ==, 0);
 
-  wait_for (fixture, details_loaded);
+  sp_ui_test_wait_for (fixture, details_loaded);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "gallery.vote", "s", "first");
-  wait_for (fixture, revealed);
-  spin (100);
+  sp_ui_test_wait_for (fixture, revealed);
+  sp_ui_test_spin (100);
   shown = sp_gallery_page_get_comparison (fixture->page);
   /* The first side shown won, whichever it was. */
   g_assert_cmpint (sp_comparison_get_winner (shown), ==, sp_comparison_winner_for_position (shown, 0));
@@ -560,8 +498,8 @@ test_many_comparisons (Fixture       *fixture,
   g_test_message ("1000 comparisons open in %.0f ms", g_timer_elapsed (timer, NULL) * 1000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (sp_gallery_page_get_gallery (fixture->page))),
                     ==, 1000);
-  wait_for (fixture, some_thumbnails_shown);
-  spin (300);
+  sp_ui_test_wait_for (fixture, some_thumbnails_shown);
+  sp_ui_test_spin (300);
 
   /* Only the cards on screen (and the few the grid keeps ready) ask. */
   requests = sp_gallery_page_get_n_thumbnail_requests (fixture->page);
@@ -574,16 +512,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
-  tmp_dir = g_dir_make_tmp ("starprompt-gallery-page-XXXXXX", NULL);
-  g_setenv ("STARPROMPT_CONFIG_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_DATA_DIR", tmp_dir, TRUE);
-  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  sp_ui_test_init (&argc, &argv, "starprompt-gallery-page-XXXXXX");
 
 #define ADD(path, func) \
   g_test_add ("/sp/ui/gallery-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -593,8 +522,5 @@ main (int   argc,
   ADD ("many-comparisons-few-thumbnails", test_many_comparisons);
 #undef ADD
 
-  status = g_test_run ();
-  remove_tree (tmp_dir);
-  g_free (tmp_dir);
-  return status;
+  return sp_ui_test_run ();
 }

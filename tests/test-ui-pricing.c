@@ -7,25 +7,7 @@
 
 #include "sp-cost-chart.h"
 #include "sp-pricing-window.h"
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
+#include "sp-ui-test-fixture.h"
 
 /* A window the test holds a reference to, so that it can check that
  * destroying it finalizes it. */
@@ -39,7 +21,7 @@ static void
 destroy_window (SpPricingWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (10);
+  sp_ui_test_spin (10);
   g_assert_finalize_object (window);
 }
 
@@ -165,7 +147,7 @@ test_chart_draws (void)
   sp_pricing_window_prefill (window, "davinci", 1000, 20, 100, 1500000, 250);
   sp_pricing_window_set_epochs (window, 1);
   gtk_window_present (GTK_WINDOW (window));
-  spin (300);
+  sp_ui_test_spin (300);
 
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (chart)), >, 100);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (chart)), >, 100);
@@ -182,7 +164,7 @@ test_chart_draws (void)
   /* The dark style draws too, with its own colors. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_FORCE_DARK);
-  spin (100);
+  sp_ui_test_spin (100);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_DEFAULT);
 
@@ -198,10 +180,10 @@ test_chart_without_estimate (void)
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (chart));
   gtk_window_present (GTK_WINDOW (window));
-  spin (100);
+  sp_ui_test_spin (100);
   g_assert_cmpstr (sp_cost_chart_get_summary (chart), ==, "No estimate to plot.");
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (10);
+  sp_ui_test_spin (10);
   g_assert_finalize_object (chart);
 }
 
@@ -209,14 +191,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_dir = g_dir_make_tmp ("starprompt-ui-pricing-XXXXXX", NULL);
-
-  g_setenv ("STARPROMPT_CONFIG_DIR", data_dir, TRUE);
-  g_setenv ("STARPROMPT_DATA_DIR", data_dir, TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  sp_ui_test_init (&argc, &argv, "starprompt-ui-pricing-XXXXXX");
 
   g_test_add_func ("/sp/ui/pricing/davinci-training-cost", test_davinci_training_cost);
   g_test_add_func ("/sp/ui/pricing/model-without-fine-tuning-refused", test_model_without_fine_tuning_refused);
@@ -226,5 +201,5 @@ main (int   argc,
   g_test_add_func ("/sp/ui/pricing/chart-draws", test_chart_draws);
   g_test_add_func ("/sp/ui/pricing/chart-without-estimate", test_chart_without_estimate);
 
-  return g_test_run ();
+  return sp_ui_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "sp-fake-server.h"
 #include "sp-pricing-window.h"
 #include "sp-prompt-page.h"
+#include "sp-ui-test-fixture.h"
 #include "sp-window.h"
 
 /* One application for the whole run: it is exported on the session bus. */
@@ -23,36 +24,9 @@ typedef struct
 } Fixture;
 
 static gboolean
-timeout_cb (gpointer user_data)
+done_generating (SpPromptPage *page)
 {
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @page has finished generating, for at most
- * ten seconds. */
-static void
-wait_until_done (SpPromptPage *page)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-
-  while (!timed_out && sp_prompt_page_get_generating (page))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  return !sp_prompt_page_get_generating (page);
 }
 
 static void
@@ -73,7 +47,7 @@ fixture_set_up (Fixture       *fixture,
   provider = sp_provider_new ("fake", "Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
                               sp_fake_server_get_base_url (fixture->server));
   sp_provider_list_add (sp_application_get_provider_list (fixture->app), provider);
-  spin (50);
+  sp_ui_test_spin (50);
 }
 
 static void
@@ -81,7 +55,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (20);
+  sp_ui_test_spin (20);
   sp_provider_list_remove (sp_application_get_provider_list (fixture->app), "fake");
   g_clear_object (&fixture->server);
   g_clear_object (&fixture->app);
@@ -94,7 +68,7 @@ generate (Fixture    *fixture,
   sp_prompt_page_set_model (fixture->page, model);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.generate", NULL));
   g_assert_true (sp_prompt_page_get_generating (fixture->page));
-  wait_until_done (fixture->page);
+  sp_ui_test_wait_for (fixture->page, done_generating);
 }
 
 static void
@@ -176,10 +150,10 @@ test_stop (Fixture       *fixture,
   sp_prompt_page_select_provider (fixture->page, "fake");
   sp_prompt_page_set_model (fixture->page, "fake-slow");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.generate", NULL));
-  spin (50);
+  sp_ui_test_spin (50);
   g_assert_true (sp_prompt_page_get_generating (fixture->page));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "prompt.stop", NULL));
-  wait_until_done (fixture->page);
+  sp_ui_test_wait_for (fixture->page, done_generating);
   status = sp_prompt_page_dup_status (fixture->page);
   g_assert_cmpstr (status, ==, "Stopped.");
 }
@@ -193,27 +167,39 @@ cost_shown (SpPromptPage *page,
   return strstr (text, needle) != NULL;
 }
 
+typedef struct
+{
+  SpPromptPage *page;
+  const char   *needle;
+} CostWait;
+
+static gboolean
+cost_wait_over (CostWait *wait)
+{
+  return cost_shown (wait->page, wait->needle);
+}
+
+static void
+wait_for_cost (SpPromptPage *page,
+               const char   *needle)
+{
+  CostWait wait = { page, needle };
+
+  sp_ui_test_wait_for (&wait, cost_wait_over);
+}
+
 static void
 test_live_token_count (Fixture       *fixture,
                        gconstpointer  data)
 {
-  gboolean timed_out = FALSE;
-  guint id;
-
   sp_prompt_page_select_provider (fixture->page, "offline");
   sp_prompt_page_set_model (fixture->page, "gpt-4o-mini");
-  id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  while (!timed_out && !cost_shown (fixture->page, "per call"))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
+  wait_for_cost (fixture->page, "per call");
 
   /* A model without a price still gets an exact count, and says so. */
   sp_prompt_page_set_model (fixture->page, "llama3.2");
-  while (!timed_out && !cost_shown (fixture->page, "no price for “llama3.2”"))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
+  wait_for_cost (fixture->page, "no price for “llama3.2”");
   g_assert_true (cost_shown (fixture->page, "tokens"));
-  g_source_remove (id);
 }
 
 static SpPricingWindow *
@@ -235,17 +221,11 @@ static void
 test_pricing_prefilled (Fixture       *fixture,
                         gconstpointer  data)
 {
-  gboolean timed_out = FALSE;
   SpPricingWindow *pricing;
   g_autofree char *training = NULL;
-  guint id;
 
   sp_prompt_page_set_model (fixture->page, "gpt-4o-mini");
-  id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  while (!timed_out && !cost_shown (fixture->page, "per call"))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  wait_for_cost (fixture->page, "per call");
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "pricing", NULL);
   pricing = find_pricing_window ();
@@ -278,15 +258,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *config_dir = g_dir_make_tmp ("starprompt-ui-XXXXXX", NULL);
+  int status;
 
-  g_setenv ("STARPROMPT_CONFIG_DIR", config_dir, TRUE);
-  g_setenv ("STARPROMPT_DATA_DIR", config_dir, TRUE);
-  g_setenv ("STARPROMPT_SECRETS", "memory", TRUE);
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  sp_ui_test_init (&argc, &argv, "starprompt-ui-XXXXXX");
 
   application = sp_application_new ();
   g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
@@ -305,10 +279,8 @@ main (int   argc,
   ADD ("pricing-prefilled", test_pricing_prefilled);
 #undef ADD
 
-  {
-    int status = g_test_run ();
-
-    g_clear_object (&application);
-    return status;
-  }
+  status = g_test_run ();
+  g_clear_object (&application);
+  sp_ui_test_remove_tmp_dir ();
+  return status;
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-model-picker.h"
 #include "sp-window.h"
 
 /* The subject of a comparison given only a story: its first words. */
@@ -16,10 +17,10 @@
 /* The setup of side A or B. */
 typedef struct
 {
-  AdwComboRow *provider_row;
-  AdwEntryRow *model_row;
-  AdwComboRow *mode_row;
-  char        *wanted_provider_id;
+  AdwComboRow   *provider_row;
+  AdwEntryRow   *model_row;
+  AdwComboRow   *mode_row;
+  SpModelPicker *picker;
 } Setup;
 
 /* The pane at one position: it shows the side blind mode put there. */
@@ -154,27 +155,6 @@ static const char *
 side_letter (SpSide side)
 {
   return side == SP_SIDE_A ? "A" : "B";
-}
-
-static SpProvider *
-get_provider (Setup *setup)
-{
-  return adw_combo_row_get_selected_item (setup->provider_row);
-}
-
-/* The model typed, or the provider's default one. */
-static char *
-dup_model (Setup *setup)
-{
-  g_autofree char *model = g_strdup (gtk_editable_get_text (GTK_EDITABLE (setup->model_row)));
-  SpProvider *provider = get_provider (setup);
-
-  g_strstrip (model);
-  if (*model != '\0')
-    return g_steal_pointer (&model);
-  if (provider != NULL && sp_provider_get_default_model (provider) != NULL)
-    return g_strdup (sp_provider_get_default_model (provider));
-  return NULL;
 }
 
 static void
@@ -420,42 +400,6 @@ set_comparison (SpComparePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPARISON]);
 }
 
-/* Providers */
-
-static void
-select_provider (SpComparePage *self,
-                 Setup         *setup,
-                 const char    *provider_id)
-{
-  GListModel *model = adw_combo_row_get_model (setup->provider_row);
-
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(SpProvider) provider = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (sp_provider_get_id (provider), provider_id) == 0)
-        {
-          g_clear_pointer (&setup->wanted_provider_id, g_free);
-          adw_combo_row_set_selected (setup->provider_row, i);
-          return;
-        }
-    }
-  /* Saved profiles load asynchronously: pick it when it arrives. */
-  if (provider_id != setup->wanted_provider_id)
-    {
-      g_free (setup->wanted_provider_id);
-      setup->wanted_provider_id = g_strdup (provider_id);
-    }
-}
-
-static void
-providers_changed_cb (SpComparePage *self)
-{
-  for (guint i = 0; i < 2; i++)
-    if (self->setups[i].wanted_provider_id != NULL)
-      select_provider (self, &self->setups[i], self->setups[i].wanted_provider_id);
-}
-
 /* Compare */
 
 static char *
@@ -483,8 +427,8 @@ setup_side (SpComparePage     *self,
             GError           **error)
 {
   SpSide letter = sp_comparison_side_get_side (side);
-  SpProvider *provider = get_provider (setup);
-  g_autofree char *model = dup_model (setup);
+  SpProvider *provider = sp_model_picker_get_provider (setup->picker);
+  g_autofree char *model = sp_model_picker_dup_model (setup->picker);
 
   if (provider == NULL)
     {
@@ -1024,6 +968,8 @@ sp_compare_page_dispose (GObject *object)
       g_clear_object (&pane->signals);
     }
 
+  for (guint i = 0; i < 2; i++)
+    g_clear_object (&self->setups[i].picker);
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_COMPARE_PAGE);
 
   g_clear_object (&self->cancellable);
@@ -1037,17 +983,6 @@ sp_compare_page_dispose (GObject *object)
   g_clear_object (&self->template);
 
   G_OBJECT_CLASS (sp_compare_page_parent_class)->dispose (object);
-}
-
-static void
-sp_compare_page_finalize (GObject *object)
-{
-  SpComparePage *self = SP_COMPARE_PAGE (object);
-
-  for (guint i = 0; i < 2; i++)
-    g_free (self->setups[i].wanted_provider_id);
-
-  G_OBJECT_CLASS (sp_compare_page_parent_class)->finalize (object);
 }
 
 static void
@@ -1109,7 +1044,6 @@ sp_compare_page_class_init (SpComparePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sp_compare_page_dispose;
-  object_class->finalize = sp_compare_page_finalize;
   object_class->get_property = sp_compare_page_get_property;
   object_class->set_property = sp_compare_page_set_property;
 
@@ -1199,9 +1133,9 @@ sp_compare_page_init (SpComparePage *self)
 
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(GtkExpression) name = gtk_property_expression_new (SP_TYPE_PROVIDER, NULL, "name");
+      Setup *setup = &self->setups[i];
 
-      adw_combo_row_set_expression (self->setups[i].provider_row, name);
+      setup->picker = sp_model_picker_new (setup->provider_row, setup->model_row, NULL);
       init_pane (self, i);
     }
   g_object_bind_property (self, "blind", self->blind_switch, "active",
@@ -1236,15 +1170,7 @@ sp_compare_page_setup (SpComparePage  *self,
   /* Both sides start on the provider of the Prompt page. */
   provider_id = g_settings_get_string (settings, "provider");
   for (guint i = 0; i < 2; i++)
-    {
-      adw_combo_row_set_model (self->setups[i].provider_row, G_LIST_MODEL (providers));
-      if (self->setups[i].wanted_provider_id == NULL)
-        select_provider (self, &self->setups[i], provider_id);
-      else
-        providers_changed_cb (self);
-    }
-  g_signal_connect_object (providers, "items-changed", G_CALLBACK (providers_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+    sp_model_picker_setup (self->setups[i].picker, G_LIST_MODEL (providers), secrets, provider_id);
 }
 
 SpStore *
@@ -1391,8 +1317,8 @@ sp_compare_page_set_model (SpComparePage *self,
   g_return_if_fail (side == SP_SIDE_A || side == SP_SIDE_B);
 
   if (provider_id != NULL)
-    select_provider (self, &self->setups[side], provider_id);
-  gtk_editable_set_text (GTK_EDITABLE (self->setups[side].model_row), model != NULL ? model : "");
+    sp_model_picker_select_provider (self->setups[side].picker, provider_id);
+  sp_model_picker_set_model (self->setups[side].picker, model);
 }
 
 void
@@ -1460,7 +1386,7 @@ sp_compare_page_compare (SpComparePage *self)
   run->self = g_object_ref (self);
   run->comparison = g_object_ref (comparison);
   for (guint i = 0; i < 2; i++)
-    run->providers[i] = g_object_ref (get_provider (&self->setups[i]));
+    run->providers[i] = g_object_ref (sp_model_picker_get_provider (self->setups[i].picker));
 
   self->run_cancellable = g_cancellable_new ();
   gtk_label_set_text (self->status_label, _("Asking both models…"));

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-model-picker.h"
 #include "sp-prompt-cost.h"
 #include "sp-window.h"
 
@@ -55,9 +56,9 @@ struct _SpDatasetPage
 
   SpStore               *store;
   SpTemplate            *template;
-  SpProviderList        *providers;
   SpSecrets             *secrets;
   GSettings             *settings;
+  SpModelPicker         *model_picker;
 
   /* Stories: the library, and the ones picked when not all are used. */
   GListModel            *stories;
@@ -142,27 +143,6 @@ is_cancelled (const GError *error)
 }
 
 /* Form */
-
-static SpProvider *
-get_selected_provider (SpDatasetPage *self)
-{
-  return adw_combo_row_get_selected_item (self->provider_row);
-}
-
-static char *
-dup_model (SpDatasetPage *self)
-{
-  g_autofree char *model = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->model_row)));
-  SpProvider *provider;
-
-  g_strstrip (model);
-  if (*model != '\0')
-    return g_steal_pointer (&model);
-  provider = get_selected_provider (self);
-  if (provider != NULL && sp_provider_get_default_model (provider) != NULL)
-    return g_strdup (sp_provider_get_default_model (provider));
-  return NULL;
-}
 
 static SpExportFormat
 get_format (SpDatasetPage *self)
@@ -2579,8 +2559,8 @@ update_actions (SpDatasetPage *self)
 static Launch *
 launch_new (SpDatasetPage *self)
 {
-  SpProvider *provider = get_selected_provider (self);
-  g_autofree char *model = dup_model (self);
+  SpProvider *provider = sp_model_picker_get_provider (self->model_picker);
+  g_autofree char *model = sp_model_picker_dup_model (self->model_picker);
   Launch *launch;
 
   if (provider == NULL)
@@ -2938,12 +2918,12 @@ sp_dataset_page_dispose (GObject *object)
   if (self->bindings != NULL)
     unbind_batch (self);
 
+  g_clear_object (&self->model_picker);
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_DATASET_PAGE);
 
   g_clear_object (&self->batch);
   g_clear_object (&self->store);
   g_clear_object (&self->template);
-  g_clear_object (&self->providers);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
   g_clear_object (&self->stories);
@@ -3169,8 +3149,6 @@ init_report_view (SpDatasetPage *self)
 static void
 sp_dataset_page_init (SpDatasetPage *self)
 {
-  g_autoptr(GtkExpression) name = NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -3181,8 +3159,7 @@ sp_dataset_page_init (SpDatasetPage *self)
   gtk_spin_button_set_value (self->concurrency_spin, SP_BATCH_DEFAULT_CONCURRENCY);
   gtk_spin_button_set_range (self->concurrency_spin, 1, SP_BATCH_MAX_CONCURRENCY);
 
-  name = gtk_property_expression_new (SP_TYPE_PROVIDER, NULL, "name");
-  adw_combo_row_set_expression (self->provider_row, name);
+  self->model_picker = sp_model_picker_new (self->provider_row, self->model_row, NULL);
 
   init_stories_view (self);
   init_examples_view (self);
@@ -3210,17 +3187,15 @@ sp_dataset_page_setup (SpDatasetPage  *self,
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (template == NULL || SP_IS_TEMPLATE (template));
 
-  g_set_object (&self->providers, providers);
   g_set_object (&self->secrets, secrets);
   g_set_object (&self->settings, settings);
-  adw_combo_row_set_model (self->provider_row, G_LIST_MODEL (providers));
 
   /* Start from the Prompt page's choice, without writing it back: the two
    * pages may use different models. */
   provider_id = g_settings_get_string (settings, "provider");
-  sp_dataset_page_select_provider (self, provider_id);
+  sp_model_picker_setup (self->model_picker, G_LIST_MODEL (providers), secrets, provider_id);
   model = g_settings_get_string (settings, "model");
-  sp_dataset_page_set_model (self, model);
+  sp_model_picker_set_model (self->model_picker, model);
 
   sp_dataset_page_set_template (self, template);
   sp_dataset_page_set_store (self, store);
@@ -3369,28 +3344,16 @@ sp_dataset_page_set_model (SpDatasetPage *self,
 {
   g_return_if_fail (SP_IS_DATASET_PAGE (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->model_row), model != NULL ? model : "");
+  sp_model_picker_set_model (self->model_picker, model);
 }
 
 void
 sp_dataset_page_select_provider (SpDatasetPage *self,
                                  const char    *provider_id)
 {
-  GListModel *model;
-
   g_return_if_fail (SP_IS_DATASET_PAGE (self));
 
-  model = adw_combo_row_get_model (self->provider_row);
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(SpProvider) provider = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (sp_provider_get_id (provider), provider_id) == 0)
-        {
-          adw_combo_row_set_selected (self->provider_row, i);
-          return;
-        }
-    }
+  sp_model_picker_select_provider (self->model_picker, provider_id);
 }
 
 void

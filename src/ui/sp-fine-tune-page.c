@@ -8,11 +8,11 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "sp-model-picker.h"
 #include "sp-window.h"
 
 #define DEFAULT_MODEL       "gpt-4o-mini-2024-07-18"
 #define REVALIDATE_DELAY_MS 600
-#define MAX_MENU_MODELS     200
 #define REFRESH_JOBS_LIMIT  20
 
 struct _SpFineTunePage
@@ -66,14 +66,12 @@ struct _SpFineTunePage
   GtkStringList       *warnings;
   GListStore          *events;
   GListStore          *checkpoints;
-  GMenu               *models_menu;
-  char                *wanted_provider_id;
+  SpModelPicker       *model_picker;
 
   GFile               *file;
   GFile               *validation_file;
   SpJsonlReport       *report;
   GCancellable        *validate_cancellable;
-  GCancellable        *models_cancellable;
   GCancellable        *upload_cancellable;
   GCancellable        *refresh_cancellable;
   GCancellable        *job_cancellable;
@@ -213,23 +211,6 @@ show_fine_tune_error (SpFineTunePage *self,
                              _("The training file stays yours: export it as JSONL from the Dataset page "
                                "(or use the file checked here) and start the job with another provider."));
   show_error (self, message);
-}
-
-static SpProvider *
-get_selected_provider (SpFineTunePage *self)
-{
-  return adw_combo_row_get_selected_item (self->provider_row);
-}
-
-static char *
-dup_model (SpFineTunePage *self)
-{
-  g_autofree char *model = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->model_row)));
-
-  g_strstrip (model);
-  if (*model == '\0')
-    return NULL;
-  return g_steal_pointer (&model);
 }
 
 static guint
@@ -691,7 +672,7 @@ validated_cb (GObject      *object,
 static void
 validate (SpFineTunePage *self)
 {
-  g_autofree char *model = dup_model (self);
+  g_autofree char *model = sp_model_picker_dup_typed_model (self->model_picker);
 
   g_clear_handle_id (&self->revalidate_source, g_source_remove);
   g_cancellable_cancel (self->validate_cancellable);
@@ -796,7 +777,7 @@ prepare_launch (SpFineTunePage  *self,
                 GError         **error)
 {
   g_autoptr(Launch) launch = g_new0 (Launch, 1);
-  SpProvider *provider = get_selected_provider (self);
+  SpProvider *provider = sp_model_picker_get_provider (self->model_picker);
   const char *suffix = gtk_editable_get_text (GTK_EDITABLE (self->suffix_row));
   guint64 n_errors;
 
@@ -835,7 +816,7 @@ prepare_launch (SpFineTunePage  *self,
       return NULL;
     }
 
-  launch->model = dup_model (self);
+  launch->model = sp_model_picker_dup_typed_model (self->model_picker);
   if (launch->model == NULL)
     {
       g_set_error_literal (error, SP_ERROR, SP_ERROR_INVALID_INPUT,
@@ -1120,9 +1101,10 @@ start (SpFineTunePage *self,
 /* Whether @model looks like one that can be fine-tuned: a price sheet
  * has a training price for it, or the validator knows its example limit. */
 static gboolean
-can_fine_tune (SpPriceSheet *sheet,
-               const char   *model)
+can_fine_tune_cb (const char *model,
+                  gpointer    user_data)
 {
+  SpPriceSheet *sheet = user_data;
   SpModelPrice price;
 
   if (g_str_has_prefix (model, "ft:"))
@@ -1131,85 +1113,6 @@ can_fine_tune (SpPriceSheet *sheet,
       sp_model_price_can_fine_tune (&price))
     return TRUE;
   return sp_jsonl_example_token_limit (model) > 0;
-}
-
-static void
-models_listed_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(SpFineTunePage) self = user_data;
-  g_autoptr(SpPriceSheet) sheet = sp_price_sheet_dup_default ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tunable = g_ptr_array_new ();
-  g_auto(GStrv) models = NULL;
-  char **shown;
-
-  models = sp_client_list_models_finish (SP_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_menu_remove_all (self->models_menu);
-  if (models == NULL)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (error->message, "fine-tune.none");
-
-      g_menu_append_item (self->models_menu, item);
-      return;
-    }
-
-  /* Only the models that can be fine-tuned, when any of them can be told;
-   * otherwise all of them, and the server has the last word. */
-  for (guint i = 0; models[i] != NULL; i++)
-    if (can_fine_tune (sheet, models[i]))
-      g_ptr_array_add (tunable, models[i]);
-  g_ptr_array_add (tunable, NULL);
-  shown = tunable->len > 1 ? (char **) tunable->pdata : models;
-
-  for (guint i = 0; shown[i] != NULL && i < MAX_MENU_MODELS; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (shown[i], NULL);
-
-      g_menu_item_set_action_and_target_value (item, "fine-tune.set-model", g_variant_new_string (shown[i]));
-      g_menu_append_item (self->models_menu, item);
-    }
-}
-
-static void
-models_client_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(SpFineTunePage) self = user_data;
-  g_autoptr(SpClient) client = NULL;
-  g_autoptr(GError) error = NULL;
-
-  client = client_for_provider_finish (self, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (client == NULL)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (error->message, "fine-tune.none");
-
-      g_menu_remove_all (self->models_menu);
-      g_menu_append_item (self->models_menu, item);
-      return;
-    }
-  sp_client_list_models_async (client, self->models_cancellable, models_listed_cb, g_object_ref (self));
-}
-
-static void
-refresh_models (SpFineTunePage *self)
-{
-  SpProvider *provider = get_selected_provider (self);
-
-  g_cancellable_cancel (self->models_cancellable);
-  g_clear_object (&self->models_cancellable);
-  g_menu_remove_all (self->models_menu);
-  if (provider == NULL)
-    return;
-
-  self->models_cancellable = g_cancellable_new ();
-  client_for_provider_async (self, provider, self->models_cancellable, models_client_cb, g_object_ref (self));
 }
 
 /* Jobs from the server */
@@ -1262,7 +1165,7 @@ refresh_client_cb (GObject      *object,
 static void
 refresh_jobs (SpFineTunePage *self)
 {
-  SpProvider *provider = get_selected_provider (self);
+  SpProvider *provider = sp_model_picker_get_provider (self->model_picker);
 
   if (provider == NULL || sp_provider_get_kind (provider) == SP_PROVIDER_KIND_OFFLINE ||
       self->refresh_cancellable != NULL)
@@ -1860,22 +1763,8 @@ set_model_action (GtkWidget  *widget,
 static void
 provider_selected_cb (SpFineTunePage *self)
 {
-  SpProvider *provider = get_selected_provider (self);
-
-  if (provider == NULL)
-    return;
-  if (g_strcmp0 (self->wanted_provider_id, sp_provider_get_id (provider)) != 0)
-    g_clear_pointer (&self->wanted_provider_id, g_free);
-  refresh_models (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     refresh_jobs (self);
-}
-
-static void
-providers_changed_cb (SpFineTunePage *self)
-{
-  if (self->wanted_provider_id != NULL)
-    sp_fine_tune_page_select_provider (self, self->wanted_provider_id);
 }
 
 static gboolean
@@ -1898,17 +1787,16 @@ sp_fine_tune_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->revalidate_source, g_source_remove);
   g_cancellable_cancel (self->validate_cancellable);
-  g_cancellable_cancel (self->models_cancellable);
   g_cancellable_cancel (self->upload_cancellable);
   g_cancellable_cancel (self->refresh_cancellable);
   g_clear_object (&self->validate_cancellable);
-  g_clear_object (&self->models_cancellable);
   g_clear_object (&self->upload_cancellable);
   g_clear_object (&self->refresh_cancellable);
   stop_watching (self);
   unbind_job (self);
   g_clear_object (&self->job);
 
+  g_clear_object (&self->model_picker);
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_FINE_TUNE_PAGE);
 
   g_clear_object (&self->providers);
@@ -1920,7 +1808,6 @@ sp_fine_tune_page_dispose (GObject *object)
   g_clear_object (&self->warnings);
   g_clear_object (&self->events);
   g_clear_object (&self->checkpoints);
-  g_clear_object (&self->models_menu);
   g_clear_object (&self->file);
   g_clear_object (&self->validation_file);
   g_clear_object (&self->report);
@@ -1933,7 +1820,6 @@ sp_fine_tune_page_finalize (GObject *object)
 {
   SpFineTunePage *self = SP_FINE_TUNE_PAGE (object);
 
-  g_free (self->wanted_provider_id);
   g_ptr_array_unref (self->job_bindings);
 
   G_OBJECT_CLASS (sp_fine_tune_page_parent_class)->finalize (object);
@@ -2061,7 +1947,6 @@ sp_fine_tune_page_init (SpFineTunePage *self)
 {
   g_autoptr(GtkStringList) epochs = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) job_factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkExpression) title = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -2084,12 +1969,12 @@ sp_fine_tune_page_init (SpFineTunePage *self)
     }
   adw_combo_row_set_model (self->epochs_row, G_LIST_MODEL (epochs));
 
-  title = gtk_property_expression_new (SP_TYPE_PROVIDER, NULL, "name");
-  adw_combo_row_set_expression (self->provider_row, title);
-
-  self->models_menu = g_menu_new ();
-  gtk_menu_button_set_menu_model (self->models_button, G_MENU_MODEL (self->models_menu));
-  gtk_editable_set_text (GTK_EDITABLE (self->model_row), DEFAULT_MODEL);
+  /* Offer the models that can be fine-tuned; the key is needed anyway. */
+  self->model_picker = sp_model_picker_new (self->provider_row, self->model_row, self->models_button);
+  sp_model_picker_set_key_required (self->model_picker, TRUE);
+  sp_model_picker_set_model_filter (self->model_picker, can_fine_tune_cb,
+                                    sp_price_sheet_dup_default (), g_object_unref);
+  sp_model_picker_set_model (self->model_picker, DEFAULT_MODEL);
 
   self->jobs = sp_job_list_new ();
   self->job_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->jobs)));
@@ -2139,18 +2024,13 @@ sp_fine_tune_page_setup (SpFineTunePage *self,
   filter = gtk_custom_filter_new (can_train_filter, NULL, NULL);
   trainers = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (providers)),
                                         GTK_FILTER (g_steal_pointer (&filter)));
-  adw_combo_row_set_model (self->provider_row, G_LIST_MODEL (trainers));
-  g_object_unref (trainers);
-  g_signal_connect_object (self->provider_row, "notify::selected", G_CALLBACK (provider_selected_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (providers, "items-changed", G_CALLBACK (providers_changed_cb),
+  g_signal_connect_object (self->model_picker, "provider-selected", G_CALLBACK (provider_selected_cb),
                            self, G_CONNECT_SWAPPED);
 
   /* Start where the Prompt page is, when that provider can train. */
   provider_id = g_settings_get_string (settings, "provider");
-  if (*provider_id != '\0')
-    sp_fine_tune_page_select_provider (self, provider_id);
-  refresh_models (self);
+  sp_model_picker_setup (self->model_picker, G_LIST_MODEL (trainers), secrets, provider_id);
+  g_object_unref (trainers);
 
   sp_job_list_load_async (self->jobs, NULL, jobs_loaded_cb, g_object_ref (self));
 }
@@ -2286,28 +2166,9 @@ void
 sp_fine_tune_page_select_provider (SpFineTunePage *self,
                                    const char     *provider_id)
 {
-  GListModel *model;
-
   g_return_if_fail (SP_IS_FINE_TUNE_PAGE (self));
 
-  model = adw_combo_row_get_model (self->provider_row);
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(SpProvider) provider = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (sp_provider_get_id (provider), provider_id) == 0)
-        {
-          g_clear_pointer (&self->wanted_provider_id, g_free);
-          adw_combo_row_set_selected (self->provider_row, i);
-          return;
-        }
-    }
-  /* Saved profiles load asynchronously: select it when it arrives. */
-  if (provider_id != self->wanted_provider_id)
-    {
-      g_free (self->wanted_provider_id);
-      self->wanted_provider_id = g_strdup (provider_id);
-    }
+  sp_model_picker_select_provider (self->model_picker, provider_id);
 }
 
 void
@@ -2316,7 +2177,7 @@ sp_fine_tune_page_set_model (SpFineTunePage *self,
 {
   g_return_if_fail (SP_IS_FINE_TUNE_PAGE (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->model_row), model ? model : "");
+  sp_model_picker_set_model (self->model_picker, model);
 }
 
 void
@@ -2383,6 +2244,6 @@ sp_fine_tune_page_get_provider_id (SpFineTunePage *self)
 
   g_return_val_if_fail (SP_IS_FINE_TUNE_PAGE (self), NULL);
 
-  provider = get_selected_provider (self);
+  provider = sp_model_picker_get_provider (self->model_picker);
   return provider != NULL ? sp_provider_get_id (provider) : NULL;
 }

@@ -7,11 +7,9 @@
 
 #include <math.h>
 #include <glib/gi18n.h>
-#include <pango/pangocairo.h>
 
-#define PADDING        12.0
-#define GAP            6.0
-#define SWATCH_WIDTH   20.0
+#include "sp-chart-draw.h"
+
 #define DOT_RADIUS     3.0
 #define MIN_WIDTH      280
 #define MIN_HEIGHT     200
@@ -45,27 +43,11 @@ typedef struct
   double valid;
 } LossPoint;
 
-/* The colors of one drawing, from the widget's style. */
-typedef struct
-{
-  GdkRGBA fg;
-  GdkRGBA train;
-  GdkRGBA valid;
-} Palette;
-
-/* Where the plot goes inside the widget, and the range it shows. */
-typedef struct
-{
-  double left;
-  double top;
-  double right;
-  double bottom;
-  double max_step;
-  double max_loss;
-  double step_step;
-  double loss_step;
-  int    loss_decimals;
-} Frame;
+/* The colors of the series in SpChartPalette. */
+enum {
+  TRAIN,
+  VALID
+};
 
 static char *
 format_loss (double loss)
@@ -74,23 +56,6 @@ format_loss (double loss)
 }
 
 /* A step of 1, 2 or 5 × 10ⁿ that cuts @range into about @n_ticks parts. */
-static double
-nice_step (double range,
-           int    n_ticks)
-{
-  double raw = range / MAX (n_ticks, 1);
-  double magnitude = pow (10, floor (log10 (raw)));
-  double fraction = raw / magnitude;
-
-  if (fraction <= 1)
-    return magnitude;
-  if (fraction <= 2)
-    return 2 * magnitude;
-  if (fraction <= 5)
-    return 5 * magnitude;
-  return 10 * magnitude;
-}
-
 static char *
 describe_trend (double first,
                 double last,
@@ -160,133 +125,29 @@ update_summary (SpLossChart *self)
 
 /* Drawing */
 
-static void
-get_palette (SpLossChart *self,
-             Palette     *palette)
-{
-  GtkStyleContext *context;
-  gboolean dark;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  context = gtk_widget_get_style_context (GTK_WIDGET (self));
-  gtk_style_context_get_color (context, &palette->fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  /* A light foreground means a dark style. The two series take colors of
-   * the GNOME palette that keep their contrast on either background. */
-  dark = 0.2126 * palette->fg.red + 0.7152 * palette->fg.green + 0.0722 * palette->fg.blue > 0.5;
-  if (dark)
-    {
-      gdk_rgba_parse (&palette->train, "#62a0ea");
-      gdk_rgba_parse (&palette->valid, "#ffa348");
-    }
-  else
-    {
-      gdk_rgba_parse (&palette->train, "#1c71d8");
-      gdk_rgba_parse (&palette->valid, "#c64600");
-    }
-}
-
-static void
-set_color (cairo_t       *cr,
-           const GdkRGBA *color,
-           double         alpha)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
-}
-
-static void
-text_size (SpLossChart *self,
-           const char  *text,
-           int         *width,
-           int         *height)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-
-  pango_layout_get_pixel_size (layout, width, height);
-}
-
-/* Shows @text with its point (@x, @y) at the fraction (@xalign, @yalign)
- * of its box. */
-static void
-show_text (SpLossChart *self,
-           cairo_t     *cr,
-           const char  *text,
-           double       x,
-           double       y,
-           double       xalign,
-           double       yalign)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
-  int width, height;
-
-  pango_layout_get_pixel_size (layout, &width, &height);
-  cairo_move_to (cr, round (x - xalign * width), round (y - yalign * height));
-  pango_cairo_show_layout (cr, layout);
-}
-
-/* Lays the legend out from (@x, PADDING) in @width, its items side by side
- * or one under the other when they do not fit; draws it when @cr is not
- * NULL. Returns its height. */
+/* Lays the legend out, and draws it when @cr is not NULL. Returns its
+ * height. */
 static double
-layout_legend (SpLossChart   *self,
-               cairo_t       *cr,
-               const Palette *palette,
-               double         x,
-               double         width)
+layout_legend (SpLossChart          *self,
+               cairo_t              *cr,
+               const SpChartPalette *palette,
+               double                x,
+               double                width)
 {
-  const char *texts[] = { _("Training loss"), _("Validation loss") };
-  guint n_items = self->has_valid ? 2 : 1;
-  double item_widths[G_N_ELEMENTS (texts)];
-  double total = 0;
-  double y = PADDING;
-  double item_x = x;
-  int line_height = 0;
+  const SpChartLegendItem items[] = {
+    { _("Training loss"), palette ? &palette->series[TRAIN] : NULL, 2.5, FALSE },
+    { _("Validation loss"), palette ? &palette->series[VALID] : NULL, 2, TRUE },
+  };
 
-  for (guint i = 0; i < n_items; i++)
-    {
-      int text_width;
-
-      text_size (self, texts[i], &text_width, &line_height);
-      item_widths[i] = SWATCH_WIDTH + GAP + text_width;
-      total += item_widths[i] + (i > 0 ? 4 * GAP : 0);
-    }
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      if (i > 0 && total > width)
-        {
-          item_x = x;
-          y += line_height + GAP / 2;
-        }
-      if (cr != NULL)
-        {
-          double middle = y + line_height / 2.0;
-
-          set_color (cr, i == 0 ? &palette->train : &palette->valid, 1);
-          cairo_set_line_width (cr, i == 0 ? 2.5 : 2);
-          cairo_new_path (cr);
-          cairo_move_to (cr, item_x, middle);
-          cairo_line_to (cr, item_x + SWATCH_WIDTH, middle);
-          cairo_stroke (cr);
-          if (i == 1)
-            {
-              cairo_arc (cr, item_x + SWATCH_WIDTH / 2, middle, DOT_RADIUS, 0, 2 * G_PI);
-              cairo_fill (cr);
-            }
-          set_color (cr, &palette->fg, 0.85);
-          show_text (self, cr, texts[i], item_x + SWATCH_WIDTH + GAP, y, 0, 0);
-        }
-      item_x += item_widths[i] + 4 * GAP;
-    }
-  return y + line_height - PADDING;
+  return sp_chart_layout_legend (GTK_WIDGET (self), cr, items, self->has_valid ? 2 : 1,
+                                 palette ? &palette->fg : NULL, x, width);
 }
 
 static void
-compute_frame (SpLossChart *self,
-               Frame       *frame,
-               int          width,
-               int          height)
+compute_frame (SpLossChart  *self,
+               SpChartFrame *frame,
+               int           width,
+               int           height)
 {
   double top_loss = 0;
   int line_width, line_height;
@@ -305,96 +166,46 @@ compute_frame (SpLossChart *self,
   if (top_loss <= 0)
     top_loss = 1;
 
-  text_size (self, "Ag", &line_width, &line_height);
-  frame->loss_step = nice_step (top_loss, MAX (2, (height - 100) / 40));
-  frame->max_loss = ceil (top_loss / frame->loss_step - 1e-9) * frame->loss_step;
-  frame->loss_decimals = frame->loss_step >= 1 ? 0 : (int) ceil (-log10 (frame->loss_step) - 1e-9);
+  sp_chart_text_size (GTK_WIDGET (self), "Ag", &line_width, &line_height);
+  frame->y_step = sp_chart_nice_step (top_loss, MAX (2, (height - 100) / 40));
+  frame->max_y = ceil (top_loss / frame->y_step - 1e-9) * frame->y_step;
+  frame->y_decimals = frame->y_step >= 1 ? 0 : (int) ceil (-log10 (frame->y_step) - 1e-9);
 
-  frame->max_step = MAX (1, (double) g_array_index (self->points, LossPoint, self->points->len - 1).step);
-  widest_step = g_strdup_printf ("%.0f", frame->max_step * 10);
-  widest_loss = g_strdup_printf ("%.*f", frame->loss_decimals, frame->max_loss);
-  text_size (self, widest_loss, &tick_width, &tick_height);
+  frame->max_x = MAX (1, (double) g_array_index (self->points, LossPoint, self->points->len - 1).step);
+  widest_step = g_strdup_printf ("%.0f", frame->max_x * 10);
+  widest_loss = g_strdup_printf ("%.*f", frame->y_decimals, frame->max_y);
+  sp_chart_text_size (GTK_WIDGET (self), widest_loss, &tick_width, &tick_height);
 
   /* Room on the left for the turned axis title and the values. */
-  frame->left = PADDING + line_height + GAP + tick_width + GAP;
-  text_size (self, widest_step, &tick_width, &tick_height);
-  frame->right = width - PADDING - tick_width / 2.0;
-  frame->top = PADDING + layout_legend (self, NULL, NULL, frame->left, frame->right - frame->left) +
-               2 * GAP + line_height / 2.0;
-  frame->bottom = height - PADDING - line_height - GAP - tick_height - GAP;
-  frame->step_step = MAX (1, nice_step (frame->max_step,
+  frame->left = SP_CHART_PADDING + line_height + SP_CHART_GAP + tick_width + SP_CHART_GAP;
+  sp_chart_text_size (GTK_WIDGET (self), widest_step, &tick_width, &tick_height);
+  frame->right = width - SP_CHART_PADDING - tick_width / 2.0;
+  frame->top = SP_CHART_PADDING + layout_legend (self, NULL, NULL, frame->left, frame->right - frame->left) +
+               2 * SP_CHART_GAP + line_height / 2.0;
+  frame->bottom = height - SP_CHART_PADDING - line_height - SP_CHART_GAP - tick_height - SP_CHART_GAP;
+  frame->x_step = MAX (1, sp_chart_nice_step (frame->max_x,
                                         MAX (2, (int) ((frame->right - frame->left) / (tick_width + 32)))));
-  frame->max_step = ceil (frame->max_step / frame->step_step - 1e-9) * frame->step_step;
+  frame->max_x = ceil (frame->max_x / frame->x_step - 1e-9) * frame->x_step;
 }
 
-static double
-x_of (const Frame *frame,
-      double       step)
+static char *
+format_tick (double   value,
+             int      decimals,
+             gpointer user_data)
 {
-  return frame->left + (frame->right - frame->left) * step / frame->max_step;
-}
-
-static double
-y_of (const Frame *frame,
-      double       loss)
-{
-  return frame->bottom - (frame->bottom - frame->top) * loss / frame->max_loss;
+  return g_strdup_printf ("%.*f", decimals, value);
 }
 
 static void
-draw_axes (SpLossChart   *self,
-           cairo_t       *cr,
-           const Frame   *frame,
-           const Palette *palette,
-           int            height)
-{
-  cairo_set_line_width (cr, 1);
-  for (double value = 0; value <= frame->max_loss + frame->loss_step / 2; value += frame->loss_step)
-    {
-      g_autofree char *text = g_strdup_printf ("%.*f", frame->loss_decimals, value);
-      double y = round (y_of (frame, value)) + 0.5;
-
-      set_color (cr, &palette->fg, value == 0 ? 0.5 : 0.12);
-      cairo_move_to (cr, frame->left, y);
-      cairo_line_to (cr, frame->right, y);
-      cairo_stroke (cr);
-      set_color (cr, &palette->fg, 0.7);
-      show_text (self, cr, text, frame->left - GAP, y, 1, 0.5);
-    }
-
-  for (double value = 0; value <= frame->max_step + frame->step_step / 2; value += frame->step_step)
-    {
-      g_autofree char *text = g_strdup_printf ("%.0f", value);
-      double x = round (x_of (frame, value)) + 0.5;
-
-      set_color (cr, &palette->fg, value == 0 ? 0.5 : 0.12);
-      cairo_move_to (cr, x, frame->top);
-      cairo_line_to (cr, x, frame->bottom);
-      cairo_stroke (cr);
-      set_color (cr, &palette->fg, 0.7);
-      show_text (self, cr, text, x, frame->bottom + GAP, 0.5, 0);
-    }
-
-  set_color (cr, &palette->fg, 0.85);
-  show_text (self, cr, _("Step"), (frame->left + frame->right) / 2, height - PADDING, 0.5, 1);
-
-  cairo_save (cr);
-  cairo_translate (cr, PADDING, (frame->top + frame->bottom) / 2);
-  cairo_rotate (cr, -G_PI / 2);
-  show_text (self, cr, _("Loss"), 0, 0, 0.5, 0);
-  cairo_restore (cr);
-}
-
-static void
-draw_series (SpLossChart   *self,
-             cairo_t       *cr,
-             const Frame   *frame,
-             gboolean       valid,
-             const GdkRGBA *color)
+draw_series (SpLossChart        *self,
+             cairo_t            *cr,
+             const SpChartFrame *frame,
+             gboolean            valid,
+             const GdkRGBA      *color)
 {
   guint n_drawn = 0;
 
-  set_color (cr, color, 1);
+  sp_chart_set_color (cr, color, 1);
   cairo_set_line_width (cr, valid ? 2 : 2.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_new_path (cr);
@@ -405,7 +216,7 @@ draw_series (SpLossChart   *self,
 
       if (isnan (loss))
         continue;
-      cairo_line_to (cr, x_of (frame, (double) point->step), y_of (frame, loss));
+      cairo_line_to (cr, sp_chart_x_of (frame, (double) point->step), sp_chart_y_of (frame, loss));
       n_drawn++;
     }
   cairo_stroke (cr);
@@ -422,7 +233,8 @@ draw_series (SpLossChart   *self,
       if (isnan (loss))
         continue;
       cairo_new_path (cr);
-      cairo_arc (cr, x_of (frame, (double) point->step), y_of (frame, loss), DOT_RADIUS, 0, 2 * G_PI);
+      cairo_arc (cr, sp_chart_x_of (frame, (double) point->step), sp_chart_y_of (frame, loss),
+                 DOT_RADIUS, 0, 2 * G_PI);
       cairo_fill (cr);
     }
 }
@@ -433,15 +245,15 @@ draw_chart (SpLossChart *self,
             int          width,
             int          height)
 {
-  Palette palette;
-  Frame frame;
+  SpChartPalette palette;
+  SpChartFrame frame;
 
-  get_palette (self, &palette);
+  sp_chart_get_palette (GTK_WIDGET (self), &palette);
   if (self->points->len == 0)
     {
-      set_color (cr, &palette.fg, 0.55);
-      show_text (self, cr, _("The loss curve appears when training starts"),
-                 width / 2.0, height / 2.0, 0.5, 0.5);
+      sp_chart_set_color (cr, &palette.fg, 0.55);
+      sp_chart_show_text (GTK_WIDGET (self), cr, _("The loss curve appears when training starts"),
+                          width / 2.0, height / 2.0, 0.5, 0.5, FALSE);
       return;
     }
 
@@ -450,27 +262,18 @@ draw_chart (SpLossChart *self,
     return;
 
   layout_legend (self, cr, &palette, frame.left, frame.right - frame.left);
-  draw_axes (self, cr, &frame, &palette, height);
+  sp_chart_draw_axes (GTK_WIDGET (self), cr, &frame, &palette.fg, height, format_tick, format_tick, NULL,
+                      _("Step"), _("Loss"));
   if (self->has_valid)
-    draw_series (self, cr, &frame, TRUE, &palette.valid);
-  draw_series (self, cr, &frame, FALSE, &palette.train);
+    draw_series (self, cr, &frame, TRUE, &palette.series[VALID]);
+  draw_series (self, cr, &frame, FALSE, &palette.series[TRAIN]);
 }
 
 static void
 sp_loss_chart_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
-  SpLossChart *self = SP_LOSS_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
-    return;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_chart (self, cr, width, height);
-  cairo_destroy (cr);
+  sp_chart_snapshot (widget, snapshot, (SpChartDrawFunc) draw_chart);
 }
 
 static void
@@ -482,16 +285,7 @@ sp_loss_chart_measure (GtkWidget      *widget,
                        int            *minimum_baseline,
                        int            *natural_baseline)
 {
-  if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    {
-      *minimum = MIN_WIDTH;
-      *natural = NATURAL_WIDTH;
-    }
-  else
-    {
-      *minimum = MIN_HEIGHT;
-      *natural = NATURAL_HEIGHT;
-    }
+  sp_chart_measure (orientation, MIN_WIDTH, NATURAL_WIDTH, MIN_HEIGHT, NATURAL_HEIGHT, minimum, natural);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sp-model-picker.h"
 #include "sp-pricing-window.h"
 #include "sp-prompt-cost.h"
 #include "sp-string-list-editor.h"
@@ -14,7 +15,6 @@
 
 #define SAVE_DELAY_MS    800
 #define PREVIEW_DELAY_MS 120
-#define MAX_MENU_MODELS  200
 #define DEFAULT_TRAINING_EXAMPLES 250
 
 struct _SpPromptPage
@@ -46,11 +46,9 @@ struct _SpPromptPage
   SpSecrets          *secrets;
   GSettings          *settings;
   GListModel         *stories;
-  GMenu              *models_menu;
-  char               *wanted_provider_id;
+  SpModelPicker      *model_picker;
 
   GCancellable       *generate_cancellable;
-  GCancellable       *models_cancellable;
   GCancellable       *cost_cancellable;
   SpPromptCost       *last_cost;
   guint               preview_source;
@@ -102,27 +100,6 @@ dup_buffer_text (GtkTextView *view)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-static SpProvider *
-get_selected_provider (SpPromptPage *self)
-{
-  return adw_combo_row_get_selected_item (self->provider_row);
-}
-
-static char *
-dup_model (SpPromptPage *self)
-{
-  g_autofree char *model = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->model_row)));
-  SpProvider *provider;
-
-  g_strstrip (model);
-  if (*model != '\0')
-    return g_steal_pointer (&model);
-  provider = get_selected_provider (self);
-  if (provider != NULL && sp_provider_get_default_model (provider) != NULL)
-    return g_strdup (sp_provider_get_default_model (provider));
-  return NULL;
 }
 
 static void
@@ -186,7 +163,7 @@ cost_estimated_cb (GObject      *object,
       gtk_label_set_text (self->cost_label, error->message);
       return;
     }
-  model = dup_model (self);
+  model = sp_model_picker_dup_model (self->model_picker);
   text = sp_prompt_cost_describe (cost, model);
   gtk_label_set_text (self->cost_label, text);
   g_clear_pointer (&self->last_cost, sp_prompt_cost_free);
@@ -232,7 +209,7 @@ update_preview_cb (gpointer user_data)
 {
   SpPromptPage *self = user_data;
   g_autofree char *story = dup_buffer_text (self->story_view);
-  g_autofree char *model = dup_model (self);
+  g_autofree char *model = sp_model_picker_dup_model (self->model_picker);
   g_autofree char *text = NULL;
   g_autofree char *prompt = NULL;
   g_autoptr(JsonArray) messages = NULL;
@@ -474,113 +451,12 @@ story_selected_cb (SpPromptPage *self)
 /* Providers and models */
 
 static void
-models_listed_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+provider_selected_cb (SpPromptPage *self,
+                      SpProvider   *provider)
 {
-  g_autoptr(SpPromptPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) models = NULL;
-
-  models = sp_client_list_models_finish (SP_CLIENT (object), result, &error);
-  g_menu_remove_all (self->models_menu);
-  if (models == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autoptr(GMenuItem) item = g_menu_item_new (error->message, "prompt.none");
-
-          g_menu_append_item (self->models_menu, item);
-        }
-      return;
-    }
-  for (guint i = 0; models[i] != NULL && i < MAX_MENU_MODELS; i++)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (models[i], NULL);
-
-      g_menu_item_set_action_and_target_value (item, "prompt.set-model", g_variant_new_string (models[i]));
-      g_menu_append_item (self->models_menu, item);
-    }
-}
-
-static void
-list_models_with_key (SpPromptPage *self,
-                      SpProvider   *provider,
-                      const char   *key)
-{
-  g_autoptr(SpClient) client = NULL;
-  g_autoptr(GError) error = NULL;
-
-  client = sp_client_new (provider, key, &error);
-  if (client == NULL)
-    {
-      g_autoptr(GMenuItem) item = g_menu_item_new (error->message, "prompt.none");
-
-      g_menu_remove_all (self->models_menu);
-      g_menu_append_item (self->models_menu, item);
-      return;
-    }
-  sp_client_list_models_async (client, self->models_cancellable, models_listed_cb, g_object_ref (self));
-}
-
-static void
-models_key_ready_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(SpPromptPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  char *key;
-  SpProvider *provider;
-
-  key = sp_secrets_lookup_key_finish (SP_SECRETS (object), result, &error);
-  provider = get_selected_provider (self);
-  if (provider != NULL && !g_cancellable_is_cancelled (self->models_cancellable))
-    list_models_with_key (self, provider, key);
-  sp_secrets_free_key (key);
-}
-
-static void
-refresh_models (SpPromptPage *self)
-{
-  SpProvider *provider = get_selected_provider (self);
-
-  g_cancellable_cancel (self->models_cancellable);
-  g_clear_object (&self->models_cancellable);
-  g_menu_remove_all (self->models_menu);
-  if (provider == NULL)
-    return;
-
-  self->models_cancellable = g_cancellable_new ();
-  if (sp_provider_get_needs_key (provider) && self->secrets != NULL)
-    sp_secrets_lookup_key_async (self->secrets, sp_provider_get_id (provider),
-                                 self->models_cancellable, models_key_ready_cb,
-                                 g_object_ref (self));
-  else
-    list_models_with_key (self, provider, NULL);
-}
-
-static void
-provider_selected_cb (SpPromptPage *self)
-{
-  SpProvider *provider = get_selected_provider (self);
-
-  if (provider == NULL)
-    return;
-  /* The user chose: stop waiting for the saved profile to load. */
-  if (g_strcmp0 (self->wanted_provider_id, sp_provider_get_id (provider)) != 0)
-    g_clear_pointer (&self->wanted_provider_id, g_free);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "provider", sp_provider_get_id (provider));
-  refresh_models (self);
   schedule_preview (self);
-}
-
-static void
-providers_changed_cb (SpPromptPage *self)
-{
-  if (self->wanted_provider_id != NULL)
-    sp_prompt_page_select_provider (self, self->wanted_provider_id);
 }
 
 /* Generation */
@@ -739,7 +615,7 @@ generate_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *story = NULL;
   g_autofree char *model = NULL;
-  SpProvider *provider = get_selected_provider (self);
+  SpProvider *provider = sp_model_picker_get_provider (self->model_picker);
   Generation *generation;
 
   if (self->generating)
@@ -756,7 +632,7 @@ generate_action (GtkWidget  *widget,
       show_error (self, _("The story is empty. Write a few sentences or pick a sample story."));
       return;
     }
-  model = dup_model (self);
+  model = sp_model_picker_dup_model (self->model_picker);
   if (model == NULL)
     {
       show_error (self, _("Type the name of a model, or pick one from the list of the provider’s models."));
@@ -858,12 +734,11 @@ sp_prompt_page_dispose (GObject *object)
     }
   g_clear_handle_id (&self->preview_source, g_source_remove);
   g_cancellable_cancel (self->generate_cancellable);
-  g_cancellable_cancel (self->models_cancellable);
   g_cancellable_cancel (self->cost_cancellable);
   g_clear_object (&self->generate_cancellable);
-  g_clear_object (&self->models_cancellable);
   g_clear_object (&self->cost_cancellable);
 
+  g_clear_object (&self->model_picker);
   gtk_widget_dispose_template (GTK_WIDGET (self), SP_TYPE_PROMPT_PAGE);
 
   g_clear_object (&self->template);
@@ -871,19 +746,8 @@ sp_prompt_page_dispose (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
   g_clear_object (&self->stories);
-  g_clear_object (&self->models_menu);
 
   G_OBJECT_CLASS (sp_prompt_page_parent_class)->dispose (object);
-}
-
-static void
-sp_prompt_page_finalize (GObject *object)
-{
-  SpPromptPage *self = SP_PROMPT_PAGE (object);
-
-  g_free (self->wanted_provider_id);
-
-  G_OBJECT_CLASS (sp_prompt_page_parent_class)->finalize (object);
 }
 
 static void
@@ -914,7 +778,6 @@ sp_prompt_page_class_init (SpPromptPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sp_prompt_page_dispose;
-  object_class->finalize = sp_prompt_page_finalize;
   object_class->get_property = sp_prompt_page_get_property;
 
   properties[PROP_GENERATING] =
@@ -983,14 +846,10 @@ sp_prompt_page_init (SpPromptPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prompt.stop", FALSE);
 
-  self->models_menu = g_menu_new ();
-  gtk_menu_button_set_menu_model (self->models_button, G_MENU_MODEL (self->models_menu));
+  self->model_picker = sp_model_picker_new (self->provider_row, self->model_row, self->models_button);
 
   title = gtk_property_expression_new (SP_TYPE_STORY, NULL, "title");
   adw_combo_row_set_expression (self->story_row, title);
-  g_clear_pointer (&title, gtk_expression_unref);
-  title = gtk_property_expression_new (SP_TYPE_PROVIDER, NULL, "name");
-  adw_combo_row_set_expression (self->provider_row, title);
 
   self->template = sp_template_new_builtin ();
 }
@@ -1038,17 +897,13 @@ sp_prompt_page_setup (SpPromptPage   *self,
   g_signal_connect_object (self->model_row, "changed", G_CALLBACK (model_changed_cb),
                            self, G_CONNECT_SWAPPED);
 
-  adw_combo_row_set_model (self->provider_row, G_LIST_MODEL (providers));
-  g_signal_connect_object (self->provider_row, "notify::selected", G_CALLBACK (provider_selected_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (providers, "items-changed", G_CALLBACK (providers_changed_cb),
+  g_signal_connect_object (self->model_picker, "provider-selected", G_CALLBACK (provider_selected_cb),
                            self, G_CONNECT_SWAPPED);
   {
     g_autofree char *provider_id = g_settings_get_string (settings, "provider");
 
-    sp_prompt_page_select_provider (self, provider_id);
+    sp_model_picker_setup (self->model_picker, G_LIST_MODEL (providers), secrets, provider_id);
   }
-  refresh_models (self);
 
   gtk_revealer_set_reveal_child (self->intro_revealer,
                                  g_settings_get_boolean (settings, "first-run"));
@@ -1131,7 +986,7 @@ sp_prompt_page_show_pricing (SpPromptPage *self)
 
   window = sp_pricing_window_new ();
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  model = dup_model (self);
+  model = sp_model_picker_dup_model (self->model_picker);
   if (self->last_cost != NULL && model != NULL)
     {
       const SpPromptCost *cost = self->last_cost;
@@ -1157,28 +1012,9 @@ void
 sp_prompt_page_select_provider (SpPromptPage *self,
                                 const char   *provider_id)
 {
-  GListModel *model;
-
   g_return_if_fail (SP_IS_PROMPT_PAGE (self));
 
-  model = adw_combo_row_get_model (self->provider_row);
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(SpProvider) provider = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (sp_provider_get_id (provider), provider_id) == 0)
-        {
-          g_clear_pointer (&self->wanted_provider_id, g_free);
-          adw_combo_row_set_selected (self->provider_row, i);
-          return;
-        }
-    }
-  /* Saved profiles load asynchronously: select it when it arrives. */
-  if (provider_id != self->wanted_provider_id)
-    {
-      g_free (self->wanted_provider_id);
-      self->wanted_provider_id = g_strdup (provider_id);
-    }
+  sp_model_picker_select_provider (self->model_picker, provider_id);
 }
 
 void
@@ -1187,5 +1023,5 @@ sp_prompt_page_set_model (SpPromptPage *self,
 {
   g_return_if_fail (SP_IS_PROMPT_PAGE (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->model_row), model ? model : "");
+  sp_model_picker_set_model (self->model_picker, model);
 }
