@@ -408,7 +408,7 @@ static void
 restart_page (Fixture *fixture)
 {
   fixture->page = g_object_new (SP_TYPE_DATASET_PAGE, NULL);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_set_child (fixture->base.window, GTK_WIDGET (fixture->page));
   setup_page (fixture);
 }
 
@@ -435,7 +435,7 @@ run_offline_batch (Fixture *fixture,
 {
   sp_dataset_page_set_count (fixture->page, count);
   sp_dataset_page_start (fixture->page);
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
   return sp_batch_get_id (sp_dataset_page_get_batch (fixture->page));
 }
 
@@ -459,20 +459,20 @@ test_earlier_batches (Fixture       *fixture,
   older = run_offline_batch (fixture, 4);
   first = dup_example (fixture, 0);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.reject", "x", sp_example_get_id (first));
-  wait_for (fixture, one_rejected);
+  sp_ui_test_wait_for (fixture, one_rejected);
   newer = run_offline_batch (fixture, 3);
 
   /* A batch that never ran, as after a crash. */
   options.model = "starprompt-offline";
-  options.template = fixture->template;
+  options.template = fixture->base.template;
   options.n_items = 2;
-  left = sp_batch_create_sync (fixture->store, NULL, &options, &error);
+  left = sp_batch_create_sync (fixture->base.store, NULL, &options, &error);
   g_assert_no_error (error);
 
   restart_page (fixture);
   wanted_batch_id = newer;
-  wait_for (fixture, wanted_batch_shown);
-  wait_for (fixture, three_batches_listed);
+  sp_ui_test_wait_for (fixture, wanted_batch_shown);
+  sp_ui_test_wait_for (fixture, three_batches_listed);
   g_assert_true (sp_dataset_page_get_offers_resume (fixture->page));
   menu = sp_dataset_page_get_batches (fixture->page);
   {
@@ -488,7 +488,7 @@ test_earlier_batches (Fixture       *fixture,
   /* The older batch, with its rejected example, exports what it kept. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.show-batch", "x", older));
   wanted_batch_id = older;
-  wait_for (fixture, wanted_batch_shown);
+  sp_ui_test_wait_for (fixture, wanted_batch_shown);
   g_assert_cmpuint (count_status (fixture, SP_EXAMPLE_STATUS_REJECTED), ==, 1);
   g_assert_cmpuint (export_and_count (fixture, SP_EXPORT_FORMAT_CHAT, "older.jsonl", lines), ==,
                     count_accepted_unique (fixture));
@@ -497,11 +497,11 @@ test_earlier_batches (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.show-batch", "x",
                                              sp_batch_get_id (left)));
   wanted_batch_id = sp_batch_get_id (left);
-  wait_for (fixture, wanted_batch_shown);
-  wait_for (fixture, not_offering);
+  sp_ui_test_wait_for (fixture, wanted_batch_shown);
+  sp_ui_test_wait_for (fixture, not_offering);
   sp_dataset_page_select_provider (fixture->page, "offline");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "dataset.resume", NULL));
-  wait_for (fixture, list_all_done);
+  sp_ui_test_wait_for (fixture, list_all_done);
   g_assert_cmpint (sp_batch_get_id (sp_dataset_page_get_batch (fixture->page)), ==, sp_batch_get_id (left));
   g_assert_nonnull (sp_batch_get_client (sp_dataset_page_get_batch (fixture->page)));
 }
