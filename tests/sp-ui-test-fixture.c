@@ -133,6 +133,17 @@ sp_ui_test_fixture_set_up (SpUiTestFixture *fixture,
   fixture->providers = sp_provider_list_new ();
   fixture->secrets = sp_secrets_new (FALSE);
   fixture->settings = g_settings_new (APPLICATION_ID);
+  /* The memory backend lives as long as the process: each test starts
+   * from the defaults, whatever the test before it chose. */
+  {
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_auto(GStrv) keys = NULL;
+
+    g_object_get (fixture->settings, "settings-schema", &schema, NULL);
+    keys = g_settings_schema_list_keys (schema);
+    for (guint i = 0; keys[i] != NULL; i++)
+      g_settings_reset (fixture->settings, keys[i]);
+  }
   fixture->template = sp_template_new_builtin ();
 
   fixture->server = sp_fake_server_new (&error);

@@ -303,6 +303,68 @@ test_needs_subject (Fixture       *fixture,
   g_assert_null (sp_compare_page_get_comparison (fixture->page));
 }
 
+/* What the sides and panes were set to comes back in the next session. */
+static void
+test_settings_kept (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GVariant) sides = NULL;
+  SpComparison *comparison;
+  const char *provider, *model, *mode;
+
+  sp_compare_page_set_model (fixture->page, SP_SIDE_A, "fake", "fake-chatter");
+  sp_compare_page_set_model (fixture->page, SP_SIDE_B, "fake", "fake-ok");
+  sp_compare_page_set_prompt_mode (fixture->page, SP_SIDE_A, SP_PAIR_MODE_SHORT);
+  sp_compare_page_set_prompt_mode (fixture->page, SP_SIDE_B, SP_PAIR_MODE_FULL);
+  sp_compare_page_set_blind (fixture->page, TRUE);
+
+  sides = g_settings_get_value (fixture->base.settings, "compare-sides");
+  g_assert_cmpuint (g_variant_n_children (sides), ==, 2);
+  g_variant_get_child (sides, 0, "(&s&s&s)", &provider, &model, &mode);
+  g_assert_cmpstr (provider, ==, "fake");
+  g_assert_cmpstr (model, ==, "fake-chatter");
+  g_assert_cmpstr (mode, ==, "short");
+  g_variant_get_child (sides, 1, "(&s&s&s)", &provider, &model, &mode);
+  g_assert_cmpstr (model, ==, "fake-ok");
+  g_assert_cmpstr (mode, ==, "full");
+  g_assert_true (g_settings_get_boolean (fixture->base.settings, "compare-blind"));
+
+  /* A new page on the same settings, as after a restart. */
+  g_settings_set_value (fixture->base.settings, "compare-render",
+                        g_variant_new_parsed ("[('automatic1111', 'http://127.0.0.1:7860'), ('openai-images', '')]"));
+  fixture->page = g_object_new (SP_TYPE_COMPARE_PAGE, NULL);
+  g_signal_connect (fixture->page, "saved", G_CALLBACK (saved_cb), fixture);
+  gtk_window_set_child (fixture->base.window, GTK_WIDGET (fixture->page));
+  sp_compare_page_setup (fixture->page, fixture->base.store, fixture->base.providers, fixture->base.secrets,
+                         fixture->base.settings, fixture->base.template);
+  sp_ui_test_spin (20);
+  g_assert_true (sp_compare_page_get_blind (fixture->page));
+  /* The render panes took their backends and addresses: a change written
+   * now writes them back as they were. */
+  sp_compare_page_set_blind (fixture->page, FALSE);
+  sp_compare_page_set_blind (fixture->page, TRUE);
+  {
+    g_autoptr(GVariant) renders = g_settings_get_value (fixture->base.settings, "compare-render");
+    g_autofree char *text = g_variant_print (renders, FALSE);
+
+    g_assert_cmpstr (text, ==, "[('automatic1111', 'http://127.0.0.1:7860'), ('openai-images', '')]");
+  }
+
+  sp_compare_page_set_subject (fixture->page, "a lighthouse on Europa");
+  sp_compare_page_compare (fixture->page);
+  sp_ui_test_wait_for (fixture, page_idle);
+  comparison = sp_compare_page_get_comparison (fixture->page);
+  g_assert_nonnull (comparison);
+  g_assert_true (sp_comparison_get_blind (comparison));
+  g_assert_cmpstr (sp_comparison_side_get_provider_id (sp_comparison_get_side (comparison, SP_SIDE_A)), ==, "fake");
+  g_assert_cmpstr (sp_comparison_side_get_model (sp_comparison_get_side (comparison, SP_SIDE_A)), ==, "fake-chatter");
+  g_assert_cmpint (sp_comparison_side_get_prompt_mode (sp_comparison_get_side (comparison, SP_SIDE_A)),
+                   ==, SP_PAIR_MODE_SHORT);
+  g_assert_cmpstr (sp_comparison_side_get_model (sp_comparison_get_side (comparison, SP_SIDE_B)), ==, "fake-ok");
+  g_assert_cmpint (sp_comparison_side_get_prompt_mode (sp_comparison_get_side (comparison, SP_SIDE_B)),
+                   ==, SP_PAIR_MODE_FULL);
+}
+
 /* The library opens after the window: Save waits for it. */
 static void
 test_store_arrives_later (Fixture       *fixture,
@@ -332,6 +394,7 @@ main (int   argc,
   ADD ("stop", test_stop);
   ADD ("needs-subject", test_needs_subject);
   ADD ("store-arrives-later", test_store_arrives_later);
+  ADD ("settings-kept", test_settings_kept);
 #undef ADD
 
   return sp_ui_test_run ();

@@ -68,6 +68,7 @@ struct _SpComparePage
   gboolean        blind;
   gboolean        running;
   gboolean        saving;
+  gboolean        restoring;     /* settings being applied: not written back */
 };
 
 G_DEFINE_FINAL_TYPE (SpComparePage, sp_compare_page, ADW_TYPE_BIN)
@@ -1143,6 +1144,111 @@ sp_compare_page_init (SpComparePage *self)
   update_actions (self);
 }
 
+/* Settings: the sides and render panes as they were set, for the next
+ * session. Written on every change the person makes. */
+
+#define BACKEND_AUTOMATIC1111 "automatic1111"
+#define BACKEND_OPENAI_IMAGES "openai-images"
+
+static void
+save_settings (SpComparePage *self)
+{
+  GVariantBuilder sides, renders;
+
+  if (self->settings == NULL || self->restoring)
+    return;
+
+  g_variant_builder_init (&sides, G_VARIANT_TYPE ("a(sss)"));
+  for (guint i = 0; i < 2; i++)
+    {
+      Setup *setup = &self->setups[i];
+      SpProvider *provider = sp_model_picker_get_provider (setup->picker);
+      g_autofree char *model = sp_model_picker_dup_typed_model (setup->picker);
+
+      g_variant_builder_add (&sides, "(sss)", provider != NULL ? sp_provider_get_id (provider) : "",
+                             model != NULL ? model : "",
+                             adw_combo_row_get_selected (setup->mode_row) == 1 ? "short" : "full");
+    }
+  g_variant_builder_init (&renders, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < 2; i++)
+    {
+      Pane *pane = &self->panes[i];
+
+      g_variant_builder_add (&renders, "(ss)",
+                             gtk_drop_down_get_selected (pane->backend_drop_down) == 1
+                             ? BACKEND_AUTOMATIC1111 : BACKEND_OPENAI_IMAGES,
+                             gtk_editable_get_text (GTK_EDITABLE (pane->url_entry)));
+    }
+
+  g_settings_delay (self->settings);
+  g_settings_set_value (self->settings, "compare-sides", g_variant_builder_end (&sides));
+  g_settings_set_value (self->settings, "compare-render", g_variant_builder_end (&renders));
+  g_settings_set_boolean (self->settings, "compare-blind", self->blind);
+  g_settings_apply (self->settings);
+}
+
+/* The provider each side starts on: its own from the last session, else
+ * the Prompt page's. */
+static char *
+dup_saved_provider (GVariant   *sides,
+                    guint       i,
+                    const char *fallback)
+{
+  const char *provider_id = NULL;
+
+  if (i < g_variant_n_children (sides))
+    g_variant_get_child (sides, i, "(&s&s&s)", &provider_id, NULL, NULL);
+  return g_strdup (provider_id != NULL && *provider_id != '\0' ? provider_id : fallback);
+}
+
+static void
+restore_settings (SpComparePage *self,
+                  GVariant      *sides)
+{
+  g_autoptr(GVariant) renders = g_settings_get_value (self->settings, "compare-render");
+
+  self->restoring = TRUE;
+  for (guint i = 0; i < MIN (2, g_variant_n_children (sides)); i++)
+    {
+      const char *model, *mode;
+
+      g_variant_get_child (sides, i, "(&s&s&s)", NULL, &model, &mode);
+      if (*model != '\0')
+        sp_model_picker_set_model (self->setups[i].picker, model);
+      adw_combo_row_set_selected (self->setups[i].mode_row, g_str_equal (mode, "short") ? 1 : 0);
+    }
+  for (guint i = 0; i < MIN (2, g_variant_n_children (renders)); i++)
+    {
+      const char *backend, *url;
+
+      g_variant_get_child (renders, i, "(&s&s)", &backend, &url);
+      gtk_drop_down_set_selected (self->panes[i].backend_drop_down,
+                                  g_str_equal (backend, BACKEND_AUTOMATIC1111) ? 1 : 0);
+      gtk_editable_set_text (GTK_EDITABLE (self->panes[i].url_entry), url);
+    }
+  sp_compare_page_set_blind (self, g_settings_get_boolean (self->settings, "compare-blind"));
+  self->restoring = FALSE;
+}
+
+static void
+watch_settings (SpComparePage *self)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_signal_connect_object (self->setups[i].picker, "provider-selected",
+                               G_CALLBACK (save_settings), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->setups[i].model_row, "changed",
+                               G_CALLBACK (save_settings), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->setups[i].mode_row, "notify::selected",
+                               G_CALLBACK (save_settings), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->panes[i].backend_drop_down, "notify::selected",
+                               G_CALLBACK (save_settings), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->panes[i].url_entry, "changed",
+                               G_CALLBACK (save_settings), self, G_CONNECT_SWAPPED);
+    }
+  g_signal_connect (self, "notify::blind", G_CALLBACK (save_settings), NULL);
+}
+
 void
 sp_compare_page_setup (SpComparePage  *self,
                        SpStore        *store,
@@ -1152,6 +1258,8 @@ sp_compare_page_setup (SpComparePage  *self,
                        SpTemplate     *template)
 {
   g_autofree char *provider_id = NULL;
+  g_autoptr(GVariant) sides = NULL;
+  gboolean first_setup;
 
   g_return_if_fail (SP_IS_COMPARE_PAGE (self));
   g_return_if_fail (store == NULL || SP_IS_STORE (store));
@@ -1160,6 +1268,7 @@ sp_compare_page_setup (SpComparePage  *self,
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (template == NULL || SP_IS_TEMPLATE (template));
 
+  first_setup = self->settings == NULL;
   g_set_object (&self->providers, providers);
   g_set_object (&self->secrets, secrets);
   g_set_object (&self->settings, settings);
@@ -1167,10 +1276,20 @@ sp_compare_page_setup (SpComparePage  *self,
   self->template = template != NULL ? g_object_ref (template) : sp_template_new_builtin ();
   sp_compare_page_set_store (self, store);
 
-  /* Both sides start on the provider of the Prompt page. */
+  /* Each side starts where it was left, else on the provider of the
+   * Prompt page. */
   provider_id = g_settings_get_string (settings, "provider");
+  sides = g_settings_get_value (settings, "compare-sides");
+  self->restoring = TRUE;
   for (guint i = 0; i < 2; i++)
-    sp_model_picker_setup (self->setups[i].picker, G_LIST_MODEL (providers), secrets, provider_id);
+    {
+      g_autofree char *side_provider = dup_saved_provider (sides, i, provider_id);
+
+      sp_model_picker_setup (self->setups[i].picker, G_LIST_MODEL (providers), secrets, side_provider);
+    }
+  restore_settings (self, sides);
+  if (first_setup)
+    watch_settings (self);
 }
 
 SpStore *
