@@ -319,6 +319,63 @@ test_job_runs_to_success (Fixture       *fixture,
 }
 
 static void
+job_ended_cb (SpFineTunePage *page,
+              const char     *job_id,
+              GPtrArray      *ended)
+{
+  g_ptr_array_add (ended, g_strdup (job_id));
+}
+
+static gboolean
+two_ended (GPtrArray *ended)
+{
+  return ended->len >= 2;
+}
+
+static gboolean
+job_has_started (Fixture *fixture)
+{
+  return upload_ended (fixture) && sp_fine_tune_page_get_job (fixture->page) != NULL;
+}
+
+/* A job that is no longer on screen (another one was started after it)
+ * still gets its end announced. */
+static void
+test_job_off_screen_announced (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *first = NULL;
+  SpJobList *jobs = sp_fine_tune_page_get_job_list (fixture->page);
+  SpJobRecord *record;
+
+  /* 20 steps of 100 ms: the first job runs while the second starts. */
+  sp_fake_server_set_job_step_ms (fixture->base.server, 100);
+  g_signal_connect (fixture->page, "job-ended", G_CALLBACK (job_ended_cb), ended);
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_suffix (fixture->page, "one");
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  sp_ui_test_wait_for (fixture, job_has_started);
+  first = g_strdup (sp_job_record_get_id (sp_fine_tune_page_get_job (fixture->page)));
+
+  sp_fine_tune_page_set_suffix (fixture->page, "two");
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  sp_ui_test_wait_for (fixture, upload_ended);
+  g_assert_nonnull (sp_fine_tune_page_get_job (fixture->page));
+  g_assert_cmpstr (sp_job_record_get_id (sp_fine_tune_page_get_job (fixture->page)), !=, first);
+  record = sp_job_list_lookup (jobs, first);
+  g_assert_nonnull (record);
+  g_assert_false (sp_fine_tune_status_is_final (sp_job_record_get_status (record)));
+
+  sp_ui_test_wait_for (ended, two_ended);
+  g_assert_true (g_ptr_array_find_with_equal_func (ended, first, g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (ended, sp_job_record_get_id (sp_fine_tune_page_get_job (fixture->page)),
+                                                   g_str_equal, NULL));
+  g_assert_cmpint (sp_job_record_get_status (sp_job_list_lookup (jobs, first)), ==, SP_FINE_TUNE_STATUS_SUCCEEDED);
+}
+
+static void
 test_failing_job_shows_error (Fixture       *fixture,
                               gconstpointer  data)
 {
@@ -415,6 +472,7 @@ main (int   argc,
   ADD ("bad-suffix-refused", test_bad_suffix_refused);
   ADD ("confirmation-cancel-spends-nothing", test_confirmation_cancel_spends_nothing);
   ADD ("job-runs-to-success", test_job_runs_to_success);
+  ADD ("job-off-screen-announced", test_job_off_screen_announced);
   ADD ("failing-job-shows-error", test_failing_job_shows_error);
   ADD ("fine-tuning-closed", test_fine_tuning_closed);
   ADD ("cancel-upload", test_cancel_upload);

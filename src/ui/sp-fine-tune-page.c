@@ -14,6 +14,8 @@
 #define DEFAULT_MODEL       "gpt-4o-mini-2024-07-18"
 #define REVALIDATE_DELAY_MS 600
 #define REFRESH_JOBS_LIMIT  20
+/* How often the jobs not on screen are read again while one runs. */
+#define FOLLOW_INTERVAL_MS  60000
 
 struct _SpFineTunePage
 {
@@ -82,6 +84,7 @@ struct _SpFineTunePage
   SpFineTuneWatcher   *watcher;
   gboolean             job_was_running;
   guint                poll_interval_ms;
+  guint                follow_source;
 
   gboolean             validating;
   gboolean             uploading;
@@ -102,6 +105,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   USE_MODEL,
+  JOB_ENDED,
   N_SIGNALS
 };
 
@@ -1117,6 +1121,9 @@ can_fine_tune_cb (const char *model,
 
 /* Jobs from the server */
 
+static void announce_end (SpFineTunePage      *self,
+                          const SpFineTuneJob *job);
+
 static void
 jobs_listed_cb (GObject      *object,
                 GAsyncResult *result,
@@ -1125,6 +1132,7 @@ jobs_listed_cb (GObject      *object,
   g_autoptr(SpFineTunePage) self = user_data;
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) running = NULL;
   SpProvider *provider;
 
   jobs = sp_client_list_fine_tune_jobs_finish (SP_CLIENT (object), result, NULL, &error);
@@ -1138,8 +1146,66 @@ jobs_listed_cb (GObject      *object,
       return;
     }
   provider = sp_client_get_provider (SP_CLIENT (object));
+
+  /* The jobs that were running before this read, except the one on
+   * screen: its watcher announces its end. */
+  running = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(SpJobRecord) record = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (record != self->job && !sp_fine_tune_status_is_final (sp_job_record_get_status (record)))
+        g_hash_table_add (running, (gpointer) g_intern_string (sp_job_record_get_id (record)));
+    }
+
   if (sp_job_list_merge (self->jobs, jobs, sp_provider_get_id (provider)) > 0 || jobs->len > 0)
     save_jobs (self);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      const SpFineTuneJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->id != NULL && sp_fine_tune_status_is_final (job->status) &&
+          g_hash_table_contains (running, g_intern_string (job->id)) &&
+          (self->job == NULL || g_strcmp0 (sp_job_record_get_id (self->job), job->id) != 0))
+        announce_end (self, job);
+    }
+}
+
+static gboolean
+has_unwatched_running_job (SpFineTunePage *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
+    {
+      g_autoptr(SpJobRecord) record = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (record != self->job && !sp_fine_tune_status_is_final (sp_job_record_get_status (record)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void refresh_jobs (SpFineTunePage *self);
+
+/* Jobs that are not on screen: while one of them runs, the provider's
+ * jobs are read again now and then, so that its end is announced too. */
+static gboolean
+follow_cb (gpointer user_data)
+{
+  SpFineTunePage *self = user_data;
+
+  if (has_unwatched_running_job (self))
+    refresh_jobs (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_following (SpFineTunePage *self)
+{
+  guint interval = self->poll_interval_ms > 0 ? self->poll_interval_ms * 4 : FOLLOW_INTERVAL_MS;
+
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  self->follow_source = g_timeout_add (interval, follow_cb, self);
 }
 
 static void
@@ -1185,6 +1251,8 @@ jobs_loaded_cb (GObject      *object,
 
   if (!sp_job_list_load_finish (SP_JOB_LIST (object), result, &error))
     show_error (self, error->message);
+  else if (self->follow_source == 0)
+    start_following (self);
 }
 
 /* The job shown */
@@ -1326,8 +1394,11 @@ announce_end (SpFineTunePage      *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *notification_id = NULL;
   const char *title;
   GApplication *application = NULL;
+
+  g_signal_emit (self, signals[JOB_ENDED], 0, job->id);
 
   switch (job->status)
     {
@@ -1368,7 +1439,8 @@ announce_end (SpFineTunePage      *self,
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_NORMAL);
-  g_application_send_notification (application, "fine-tune-job", notification);
+  notification_id = g_strconcat ("fine-tune-job-", job->id, NULL);
+  g_application_send_notification (application, notification_id, notification);
 }
 
 static void
@@ -1786,6 +1858,7 @@ sp_fine_tune_page_dispose (GObject *object)
   SpFineTunePage *self = SP_FINE_TUNE_PAGE (object);
 
   g_clear_handle_id (&self->revalidate_source, g_source_remove);
+  g_clear_handle_id (&self->follow_source, g_source_remove);
   g_cancellable_cancel (self->validate_cancellable);
   g_cancellable_cancel (self->upload_cancellable);
   g_cancellable_cancel (self->refresh_cancellable);
@@ -1884,6 +1957,21 @@ sp_fine_tune_page_class_init (SpFineTunePageClass *klass)
    */
   signals[USE_MODEL] =
     g_signal_new ("use-model",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * SpFineTunePage::job-ended:
+   * @job_id: the job's id
+   *
+   * A job started or seen running here ended (succeeded, failed or was
+   * cancelled), whether it was on screen or not; the page has said so in
+   * a toast or a notification.
+   */
+  signals[JOB_ENDED] =
+    g_signal_new ("job-ended",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -2219,6 +2307,8 @@ sp_fine_tune_page_set_poll_interval (SpFineTunePage *self,
   g_return_if_fail (SP_IS_FINE_TUNE_PAGE (self));
 
   self->poll_interval_ms = interval_ms;
+  if (self->follow_source != 0)
+    start_following (self);
 }
 
 void
