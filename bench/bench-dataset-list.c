@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "sp-dataset-page.h"
+#include "sp-test-util.h"
 
 /* The examples list of the Dataset page with 20,000 examples against 200
  * (DESIGN.md: tens of thousands of rows stay smooth). For each, a library
@@ -266,18 +267,7 @@ main (int   argc,
           "load time per row ratio %.2f\n",
           LARGE, SMALL, step_ratio, worst_ratio, load_per_row_ratio);
 
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  sp_test_remove_tree (tmp_dir);
 
   return step_ratio <= 1.5 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -11,6 +11,7 @@
 
 #include "sp-gallery.h"
 #include "sp-image-store.h"
+#include "sp-test-util.h"
 
 /* Fills a library with N comparisons and 2 N images (small real PNGs,
  * all different, content-addressed), then opens the gallery in a child
@@ -145,24 +146,6 @@ open_library (const char *dir)
   return 0;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 typedef struct
 {
   guint   n;
@@ -271,7 +254,7 @@ main (int   argc,
   printf ("the images of the large library take %.1f MiB on disk; peak RSS grew by %.1f MiB over the baseline\n",
           image_bytes / 1048576.0, ((double) large.peak_kib - small.peak_kib) / 1024.0);
 
-  remove_tree (root);
+  sp_test_remove_tree (root);
 
   /* Opening loads the ids (8 bytes each) and one page, not the images. */
   if (large.peak_kib > small.peak_kib + 8 * 1024)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-ui-test-fixture.h"
+#include "sp-test-util.h"
 
 #include <glib/gstdio.h>
 
@@ -16,24 +17,6 @@ timeout_cb (gpointer user_data)
 
   *timed_out = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /**
@@ -70,7 +53,7 @@ sp_ui_test_get_tmp_dir (void)
 void
 sp_ui_test_remove_tmp_dir (void)
 {
-  remove_tree (tmp_dir);
+  sp_test_remove_tree (tmp_dir);
   g_clear_pointer (&tmp_dir, g_free);
 }
 
