@@ -10,6 +10,7 @@ Run inside a display and a session bus:
 """
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def time_to_window(command):
         proc.wait(timeout=10)
         while window_viewable():
             time.sleep(0.01)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def main():

@@ -8,6 +8,7 @@ Usage: test-cli-commands.py PATH/TO/starprompt-cli PATH/TO/sp-fake-server
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -250,4 +251,7 @@ class Price(unittest.TestCase):
 if __name__ == "__main__":
     CLI, FAKE_SERVER = sys.argv[1], sys.argv[2]
     CONFIG_DIR = tempfile.mkdtemp(prefix="starprompt-cli-test-")
-    unittest.main(argv=[sys.argv[0], "-v"])
+    try:
+        unittest.main(argv=[sys.argv[0], "-v"])
+    finally:
+        shutil.rmtree(CONFIG_DIR, ignore_errors=True)

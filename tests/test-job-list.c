@@ -5,8 +5,9 @@
 
 #include <glib/gstdio.h>
 
-#include "sp-job-list.h"
 #include "sp-error.h"
+#include "sp-job-list.h"
+#include "sp-test-util.h"
 
 static char *tmp_dir;
 
@@ -345,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/sp/job-list/record-notifies-only-changes", test_record_notifies_only_changes);
 
   status = g_test_run ();
+  sp_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

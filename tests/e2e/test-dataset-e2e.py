@@ -15,6 +15,7 @@ Usage: test-dataset-e2e.py PATH/TO/starprompt [--screenshot FILE.png]
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -334,6 +335,7 @@ def main():
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

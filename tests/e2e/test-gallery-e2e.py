@@ -488,6 +488,7 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

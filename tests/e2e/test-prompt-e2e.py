@@ -13,6 +13,7 @@ profile (model "fake-ok"); without, the offline provider is used.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -229,6 +230,7 @@ def main():
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
