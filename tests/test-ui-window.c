@@ -81,6 +81,16 @@ test_window_opens_on_prompt_page (Fixture       *fixture,
   g_assert_nonnull (template);
   g_assert_cmpuint (g_list_model_get_n_items (sp_template_get_examples (template)), ==, 3);
   g_assert_cmpstr (sp_template_get_aspect_ratio (template), ==, "--ar 3:2");
+
+  /* The app's icon (the development build's own in that profile) comes
+   * with the app's resources: found uninstalled too. */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (fixture->window)));
+    g_autofree char *symbolic = g_strconcat (APPLICATION_ID, "-symbolic", NULL);
+
+    g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+    g_assert_true (gtk_icon_theme_has_icon (theme, symbolic));
+  }
 }
 
 static void
