@@ -2830,44 +2830,45 @@ set_rejected_action (GtkWidget  *widget,
                                self->cancellable, changed_cb, g_object_ref (self));
 }
 
+/* Runs a stored batch with the provider picked in the form and the
+ * batch's own model. */
+static gboolean
+relaunch (SpDatasetPage *self,
+          gint64         id,
+          const char    *model)
+{
+  Launch *launch;
+
+  if (self->launching || batch_is_active (self))
+    return FALSE;
+  launch = launch_new (self);
+  if (launch == NULL)
+    return FALSE;
+  launch->resume_id = id;
+  g_free (launch->model);
+  launch->model = g_strdup (model);
+  set_launching (self, TRUE);
+  launch_go (launch);
+  return TRUE;
+}
+
 static void
 resume_interrupted_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
   SpDatasetPage *self = SP_DATASET_PAGE (widget);
-  Launch *launch;
 
-  if (self->interrupted == NULL || self->launching || batch_is_active (self))
-    return;
-  launch = launch_new (self);
-  if (launch == NULL)
-    return;
-  launch->resume_id = self->interrupted->id;
-  g_free (launch->model);
-  launch->model = g_strdup (self->interrupted->model);
-  set_interrupted (self, NULL);
-  set_launching (self, TRUE);
-  launch_go (launch);
+  if (self->interrupted != NULL && relaunch (self, self->interrupted->id, self->interrupted->model))
+    set_interrupted (self, NULL);
 }
 
-/* Runs the batch on show, opened for review, with the provider picked in
- * the form and the batch's own model. */
+/* The batch on show, opened for review, has no client yet. */
 static void
 relaunch_shown (SpDatasetPage *self)
 {
-  Launch *launch;
-
-  if (self->batch == NULL || self->launching || batch_is_active (self))
-    return;
-  launch = launch_new (self);
-  if (launch == NULL)
-    return;
-  launch->resume_id = sp_batch_get_id (self->batch);
-  g_free (launch->model);
-  launch->model = g_strdup (sp_batch_get_model (self->batch));
-  set_launching (self, TRUE);
-  launch_go (launch);
+  if (self->batch != NULL)
+    relaunch (self, sp_batch_get_id (self->batch), sp_batch_get_model (self->batch));
 }
 
 static void
