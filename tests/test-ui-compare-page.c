@@ -328,6 +328,8 @@ test_settings_kept (Fixture       *fixture,
   g_assert_cmpstr (model, ==, "fake-ok");
   g_assert_cmpstr (mode, ==, "full");
   g_assert_true (g_settings_get_boolean (fixture->base.settings, "compare-blind"));
+  /* Written, not held back: the other pages share this settings object. */
+  g_assert_false (g_settings_get_has_unapplied (fixture->base.settings));
 
   /* A new page on the same settings, as after a restart. */
   g_settings_set_value (fixture->base.settings, "compare-render",

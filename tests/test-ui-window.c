@@ -93,6 +93,25 @@ test_window_opens_on_prompt_page (Fixture       *fixture,
   }
 }
 
+/* Closing the window writes the window's size and the Prompt page's story
+ * at once, none held back: typed just before closing, it is kept. */
+static void
+test_close_keeps_state (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GSettings *settings = sp_application_get_settings (fixture->app);
+  g_autofree char *story = NULL;
+
+  sp_prompt_page_set_story_text (fixture->page, "Typed a moment before closing.");
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  g_assert_false (g_settings_get_has_unapplied (settings));
+  story = g_settings_get_string (settings, "last-story");
+  g_assert_cmpstr (story, ==, "Typed a moment before closing.");
+
+  /* The tear-down destroys a window. */
+  fixture->window = sp_window_new (fixture->app);
+}
+
 static void
 test_generate_offline (Fixture       *fixture,
                        gconstpointer  data)
@@ -279,6 +298,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/sp/ui/window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("opens-on-prompt-page", test_window_opens_on_prompt_page);
+  ADD ("close-keeps-state", test_close_keeps_state);
   ADD ("generate-offline", test_generate_offline);
   ADD ("generate-streams-from-server", test_generate_streams_from_server);
   ADD ("generate-retries", test_generate_retries);

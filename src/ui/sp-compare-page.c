@@ -1180,11 +1180,11 @@ save_settings (SpComparePage *self)
                              gtk_editable_get_text (GTK_EDITABLE (pane->url_entry)));
     }
 
-  g_settings_delay (self->settings);
+  /* Not g_settings_delay(): the settings object is the window's, shared
+   * with the other pages, and would stay in delay-apply mode for good. */
   g_settings_set_value (self->settings, "compare-sides", g_variant_builder_end (&sides));
   g_settings_set_value (self->settings, "compare-render", g_variant_builder_end (&renders));
   g_settings_set_boolean (self->settings, "compare-blind", self->blind);
-  g_settings_apply (self->settings);
 }
 
 /* The provider each side starts on: its own from the last session, else

@@ -37,12 +37,12 @@ save_window_state (SpWindow *self)
   int width, height;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  g_settings_delay (self->settings);
+  /* Not g_settings_delay(): the pages share this settings object, and it
+   * would stay in delay-apply mode, holding back what they write after. */
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
-  g_settings_apply (self->settings);
 }
 
 static gboolean
