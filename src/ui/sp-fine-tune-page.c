@@ -1149,13 +1149,13 @@ jobs_listed_cb (GObject      *object,
 
   /* The jobs that were running before this read, except the one on
    * screen: its watcher announces its end. */
-  running = g_hash_table_new (g_str_hash, g_str_equal);
+  running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
     {
       g_autoptr(SpJobRecord) record = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
 
       if (record != self->job && !sp_fine_tune_status_is_final (sp_job_record_get_status (record)))
-        g_hash_table_add (running, (gpointer) g_intern_string (sp_job_record_get_id (record)));
+        g_hash_table_add (running, g_strdup (sp_job_record_get_id (record)));
     }
 
   if (sp_job_list_merge (self->jobs, jobs, sp_provider_get_id (provider)) > 0 || jobs->len > 0)
@@ -1166,7 +1166,7 @@ jobs_listed_cb (GObject      *object,
       const SpFineTuneJob *job = g_ptr_array_index (jobs, i);
 
       if (job->id != NULL && sp_fine_tune_status_is_final (job->status) &&
-          g_hash_table_contains (running, g_intern_string (job->id)) &&
+          g_hash_table_contains (running, job->id) &&
           (self->job == NULL || g_strcmp0 (sp_job_record_get_id (self->job), job->id) != 0))
         announce_end (self, job);
     }
