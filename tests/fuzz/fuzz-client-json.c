@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#define G_LOG_DOMAIN "fuzz-client-json"
+
+#include "config.h"
+
+#include "fuzz-driver.h"
+
+#include <string.h>
+
+#include "sp-client.h"
+#include "sp-error.h"
+
+/* The reader of every JSON answer from a server: the size and depth check,
+ * then json-glib. Invariants: an answer is either a JSON value nested at
+ * most SP_CLIENT_MAX_JSON_DEPTH deep or an SP_ERROR_BAD_RESPONSE error;
+ * an answer json-glib reads by itself that nests no deeper than the limit
+ * is read (the check refuses nothing it should let through); nothing
+ * leaks. */
+
+static guint
+depth_of (JsonNode *node)
+{
+  guint deepest = 0;
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint i;
+
+      for (i = 0; i < json_array_get_length (array); i++)
+        {
+          guint depth = depth_of (json_array_get_element (array, i));
+
+          deepest = MAX (deepest, depth);
+        }
+      return deepest + 1;
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        {
+          guint depth = depth_of (member);
+
+          deepest = MAX (deepest, depth);
+        }
+      return deepest + 1;
+    }
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fuzz_init ();
+
+  node = sp_client_parse_json ((const char *) data, size, &error);
+  if (node != NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (depth_of (node), <=, SP_CLIENT_MAX_JSON_DEPTH);
+    }
+  else
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+      g_assert_error (error, SP_ERROR, SP_ERROR_BAD_RESPONSE);
+      /* What json-glib reads within the limits must not be refused. */
+      if (size > 0 && json_parser_load_from_data (parser, (const char *) data, size, NULL) &&
+          json_parser_get_root (parser) != NULL)
+        g_assert_cmpuint (depth_of (json_parser_get_root (parser)), >, SP_CLIENT_MAX_JSON_DEPTH);
+    }
+
+  return 0;
+}
