@@ -447,6 +447,9 @@ static const BadSheetCase bad_sheet_cases[] = {
   { "no-unit", "{\"id\": \"t\", \"name\": \"T\", \"date\": \"2023-01-01\", \"source\": \"me\", \"currency\": \"USD\", \"models\": []}", "per_tokens" },
   { "odd-unit", "{\"id\": \"t\", \"name\": \"T\", \"date\": \"2023-01-01\", \"source\": \"me\", \"currency\": \"USD\", \"per_tokens\": 100, \"models\": []}", "per_tokens" },
   { "no-models", "{" HEADER "}", "“models”" },
+  /* json-glib 1.6 reads "\\202" as a raw byte; such a sheet loaded and
+   * saved to a file it could not read back (found by fuzzing). */
+  { "octal-escape-not-utf8", MODEL ("\"input\": 1, \"output\": 1, \"note\": \"\\202\""), "UTF-8" },
   { "models-object", "{" HEADER ", \"models\": {}}", "“models”" },
   { "format-2", "{\"format\": 2, " HEADER ", \"models\": []}", "format" },
   { "model-no-id", "{" HEADER ", \"models\": [{\"input\": 1, \"output\": 1}]}", "“id”" },

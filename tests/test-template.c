@@ -147,6 +147,9 @@ static const BadJson bad_jsons[] = {
   { "examples-object", "{\"examples\": {}}" },
   { "example-string", "{\"examples\": [\"a\"]}" },
   { "example-prompt-number", "{\"examples\": [{\"story\": \"a\", \"prompt\": 1}]}" },
+  /* json-glib 1.6 reads "\\202" as a raw byte: found by fuzzing. */
+  { "octal-escape-not-utf8", "{\"instruction\": \"a\\202b\"}" },
+  { "octal-escape-in-name", "{\"x\\377\": 1}" },
 };
 
 static void

@@ -702,6 +702,13 @@ sp_price_sheet_new_from_data (const char  *data,
                    origin);
       return NULL;
     }
+  if (!sp_json_node_is_utf8 (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
+                   _("The price sheet “%s” has text that is not UTF-8 (an escape such as “\\302”?)."),
+                   origin);
+      return NULL;
+    }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,

@@ -12,13 +12,16 @@
 
 /* The reader of every JSON answer from a server: the size and depth check,
  * then json-glib. Invariants: an answer is either a JSON value nested at
- * most SP_CLIENT_MAX_JSON_DEPTH deep or an SP_ERROR_BAD_RESPONSE error;
- * an answer json-glib reads by itself that nests no deeper than the limit
- * is read (the check refuses nothing it should let through); nothing
- * leaks. */
+ * most SP_CLIENT_MAX_JSON_DEPTH deep, all its text valid UTF-8, or an
+ * SP_ERROR_BAD_RESPONSE error; an answer json-glib reads by itself that
+ * nests no deeper than the limit and has only UTF-8 text is read (the
+ * checks refuse nothing they should let through); nothing leaks. */
 
+/* How deep @node nests; clears @utf8 when a string or a member name
+ * under it is not UTF-8 (json-glib reads "\\ooo" as a raw byte). */
 static guint
-depth_of (JsonNode *node)
+depth_of (JsonNode *node,
+          gboolean *utf8)
 {
   guint deepest = 0;
 
@@ -29,7 +32,7 @@ depth_of (JsonNode *node)
 
       for (i = 0; i < json_array_get_length (array); i++)
         {
-          guint depth = depth_of (json_array_get_element (array, i));
+          guint depth = depth_of (json_array_get_element (array, i), utf8);
 
           deepest = MAX (deepest, depth);
         }
@@ -38,17 +41,24 @@ depth_of (JsonNode *node)
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObjectIter iter;
+      const char *name;
       JsonNode *member;
 
       json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, NULL, &member))
+      while (json_object_iter_next (&iter, &name, &member))
         {
-          guint depth = depth_of (member);
+          guint depth = depth_of (member, utf8);
+
+          if (!g_utf8_validate (name, -1, NULL))
+            *utf8 = FALSE;
 
           deepest = MAX (deepest, depth);
         }
       return deepest + 1;
     }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+      !g_utf8_validate (json_node_get_string (node), -1, NULL))
+    *utf8 = FALSE;
   return 0;
 }
 
@@ -64,8 +74,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   node = sp_client_parse_json ((const char *) data, size, &error);
   if (node != NULL)
     {
+      gboolean utf8 = TRUE;
+
       g_assert_no_error (error);
-      g_assert_cmpuint (depth_of (node), <=, SP_CLIENT_MAX_JSON_DEPTH);
+      g_assert_cmpuint (depth_of (node, &utf8), <=, SP_CLIENT_MAX_JSON_DEPTH);
+      g_assert_true (utf8);
     }
   else
     {
@@ -75,7 +88,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       /* What json-glib reads within the limits must not be refused. */
       if (size > 0 && json_parser_load_from_data (parser, (const char *) data, size, NULL) &&
           json_parser_get_root (parser) != NULL)
-        g_assert_cmpuint (depth_of (json_parser_get_root (parser)), >, SP_CLIENT_MAX_JSON_DEPTH);
+        {
+          gboolean utf8 = TRUE;
+          guint depth = depth_of (json_parser_get_root (parser), &utf8);
+
+          g_assert_true (depth > SP_CLIENT_MAX_JSON_DEPTH || !utf8);
+        }
     }
 
   return 0;
