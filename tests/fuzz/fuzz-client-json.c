@@ -13,9 +13,12 @@
 /* The reader of every JSON answer from a server: the size and depth check,
  * then json-glib. Invariants: an answer is either a JSON value nested at
  * most SP_CLIENT_MAX_JSON_DEPTH deep, all its text valid UTF-8, or an
- * SP_ERROR_BAD_RESPONSE error; an answer json-glib reads by itself that
- * nests no deeper than the limit and has only UTF-8 text is read (the
- * checks refuse nothing they should let through); nothing leaks. */
+ * SP_ERROR_BAD_RESPONSE error; when json-glib reads a refused answer by
+ * itself as a value no deeper than the limit with only UTF-8 text, that
+ * value written out as JSON is read (the checks refuse nothing they should
+ * let through; the refused text itself may have more after the value,
+ * which json-glib 1.6 ignores and the depth check counts); nothing
+ * leaks. */
 
 /* How deep @node nests; clears @utf8 when a string or a member name
  * under it is not UTF-8 (json-glib reads "\\ooo" as a raw byte). */
@@ -85,6 +88,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
       g_assert_error (error, SP_ERROR, SP_ERROR_BAD_RESPONSE);
+      g_clear_error (&error);
       /* What json-glib reads within the limits must not be refused. */
       if (size > 0 && json_parser_load_from_data (parser, (const char *) data, size, NULL) &&
           json_parser_get_root (parser) != NULL)
@@ -92,7 +96,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           gboolean utf8 = TRUE;
           guint depth = depth_of (json_parser_get_root (parser), &utf8);
 
-          g_assert_true (depth > SP_CLIENT_MAX_JSON_DEPTH || !utf8);
+          if (depth <= SP_CLIENT_MAX_JSON_DEPTH && utf8)
+            {
+              g_autofree char *text = json_to_string (json_parser_get_root (parser), FALSE);
+              g_autoptr(JsonNode) again = sp_client_parse_json (text, strlen (text), &error);
+
+              g_assert_no_error (error);
+              g_assert_nonnull (again);
+              g_assert_true (json_node_equal (again, json_parser_get_root (parser)));
+            }
         }
     }
 
