@@ -690,9 +690,12 @@ sp_price_sheet_new_from_data (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
+      /* json-glib quotes the string it stopped at, octal escapes read. */
+      g_autofree char *detail = g_utf8_make_valid (parse_error->message, -1);
+
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The price sheet “%s” is not valid JSON: %s"),
-                   origin, parse_error->message);
+                   origin, detail);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)

@@ -817,9 +817,12 @@ sp_template_new_from_json (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
+      /* json-glib quotes the string it stopped at, octal escapes read. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The template is not valid JSON (%s). Fix the file or choose another one."),
-                   local_error->message);
+                   detail);
       return NULL;
     }
 
