@@ -119,6 +119,8 @@ static const ErrorCase error_cases[] = {
   { "invalid-json-trailing-comma", "{\"messages\": [],}", SP_JSONL_ERROR_INVALID_JSON },
   { "invalid-utf8", "{\"messages\":[{\"role\":\"user\",\"content\":\"caf\xe9\"}]}", SP_JSONL_ERROR_INVALID_UTF8 },
   { "invalid-utf8-overlong", "{\"a\":\"\xc0\xaf\"}", SP_JSONL_ERROR_INVALID_UTF8 },
+  /* json-glib 1.6 reads the octal escape as the byte 0xE9 (found by fuzzing). */
+  { "invalid-utf8-octal-escape", "{\"messages\":[{\"role\":\"user\",\"content\":\"caf\\351\"}]}", SP_JSONL_ERROR_INVALID_UTF8 },
   { "blank-line", "", SP_JSONL_ERROR_BLANK_LINE },
   { "blank-line-spaces", "  \t ", SP_JSONL_ERROR_BLANK_LINE },
 };
@@ -191,6 +193,21 @@ test_tool_calls_without_content (void)
                             "\"parallel_tool_calls\":false}\n");
   g_assert_cmpuint (sp_jsonl_report_get_n_errors (report), ==, 0);
   g_assert_cmpuint (sp_jsonl_report_get_n_examples (report), ==, 1);
+}
+
+/* json-glib 1.6 quotes the string it stopped at in its error, with the
+ * octal escape "\\202" read as a raw byte (found by fuzzing). */
+static void
+test_parse_error_message_utf8 (void)
+{
+  g_autoptr(SpJsonlReport) report = validate_data ("{\"messages\\202\" 1}\n", -1, NULL, 0,
+                                                   SP_JSONL_FORMAT_AUTO);
+  const SpJsonlIssue *issue;
+
+  g_assert_cmpuint (sp_jsonl_report_get_n_listed_errors (report), ==, 1);
+  issue = sp_jsonl_report_get_error (report, 0);
+  g_assert_cmpint (issue->kind, ==, SP_JSONL_ERROR_INVALID_JSON);
+  g_assert_true (g_utf8_validate (issue->message, -1, NULL));
 }
 
 static void
@@ -814,6 +831,7 @@ main (int   argc,
   g_test_add_func ("/sp/jsonl/several-errors-one-line", test_several_errors_one_line);
   g_test_add_func ("/sp/jsonl/tool-calls-without-content", test_tool_calls_without_content);
   g_test_add_func ("/sp/jsonl/too-deep", test_too_deep);
+  g_test_add_func ("/sp/jsonl/parse-error-message-utf8", test_parse_error_message_utf8);
   g_test_add_func ("/sp/jsonl/line-too-long", test_line_too_long);
   g_test_add_func ("/sp/jsonl/crlf", test_crlf);
   g_test_add_func ("/sp/jsonl/no-final-newline", test_no_final_newline);

@@ -13,6 +13,9 @@ typedef struct
 } Case;
 
 static const Case cases[] = {
+  /* Found by fuzzing: the dropped quote left two spaces. */
+  { "lone-quote-before-parameters", "a lighthouse \" --ar 3:2", "a lighthouse --ar 3:2" },
+  { "lone-backtick-at-end", "a lighthouse in fog `", "a lighthouse in fog" },
   { "plain", "a lone starship, cinematic --ar 3:2", "a lone starship, cinematic --ar 3:2" },
   { "trailing-chatter",
     "a lone starship, cinematic --ar 3:2 --v 6\n\nLet me know if you would like any changes!",

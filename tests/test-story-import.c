@@ -133,6 +133,26 @@ test_text (void)
   g_assert_cmpuint (sp_story_import_report_get_n_problems (empty), ==, 1);
 }
 
+/* Found by the story-import fuzz driver: "\xEF\xBB\xBF#" gave a story
+ * with an empty title, which a CSV row may not have. */
+static void
+test_text_empty_heading (void)
+{
+  const char *texts[] = { "\xEF\xBB\xBF#", "###\nThe ship drifted.", "#  \r\n\r\nText." };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(SpStoryImportReport) report = sp_story_import_text (texts[i], strlen (texts[i]), "heading.txt");
+      const SpStoryImportProblem *problem;
+
+      g_assert_cmpuint (sp_story_import_report_get_n_stories (report), ==, 0);
+      g_assert_cmpuint (sp_story_import_report_get_n_problems (report), ==, 1);
+      problem = sp_story_import_report_get_problem (report, 0);
+      g_assert_cmpstr (problem->origin, ==, "heading.txt");
+      g_assert_nonnull (strstr (problem->reason, "no title"));
+    }
+}
+
 static void
 test_folder (void)
 {
@@ -185,6 +205,7 @@ main (int   argc,
   g_test_add_func ("/sp/story-import/csv-no-header", test_csv_no_header);
   g_test_add_func ("/sp/story-import/csv-empty", test_csv_empty);
   g_test_add_func ("/sp/story-import/text", test_text);
+  g_test_add_func ("/sp/story-import/text-empty-heading", test_text_empty_heading);
   g_test_add_func ("/sp/story-import/folder", test_folder);
 
   return g_test_run ();

@@ -147,6 +147,11 @@ static const BadJson bad_jsons[] = {
   { "examples-object", "{\"examples\": {}}" },
   { "example-string", "{\"examples\": [\"a\"]}" },
   { "example-prompt-number", "{\"examples\": [{\"story\": \"a\", \"prompt\": 1}]}" },
+  /* json-glib 1.6 reads "\\202" as a raw byte: found by fuzzing. */
+  { "octal-escape-not-utf8", "{\"instruction\": \"a\\202b\"}" },
+  { "octal-escape-in-name", "{\"x\\377\": 1}" },
+  /* json-glib's error quotes the string, the raw byte in it. */
+  { "octal-escape-in-parse-error", "{\"instruction\":\"a\\202b\"c" },
 };
 
 static void
@@ -159,6 +164,7 @@ test_bad_json (gconstpointer data)
   g_assert_null (template);
   g_assert_error (error, SP_ERROR, SP_ERROR_BAD_FILE);
   g_assert_cmpstr (error->message, !=, "");
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
   g_test_message ("%s: %s", bad->name, error->message);
 }
 

@@ -1959,6 +1959,13 @@ sp_client_parse_json (const char  *data,
       return NULL;
     }
 
+  if (!sp_json_node_is_utf8 (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_BAD_RESPONSE,
+                   _("The server’s answer has text that is not UTF-8 and was not read."));
+      return NULL;
+    }
+
   root = json_parser_steal_root (parser);
   return root;
 }

@@ -10,6 +10,12 @@ G_BEGIN_DECLS
  * missing or of another type reads as "none". @object may be NULL (a
  * missing parent object), which also reads as "none". */
 
+/* Whether every string and member name under @node is valid UTF-8.
+ * json-glib 1.6 reads the escapes "\\ooo" (octal) as raw bytes, so
+ * valid JSON text can give strings that are not: a reader calls this
+ * before it trusts any. */
+gboolean    sp_json_node_is_utf8 (JsonNode *node);
+
 /* The string member @name, or NULL. */
 const char *sp_json_get_string (JsonObject *object,
                                 const char *name);

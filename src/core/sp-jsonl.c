@@ -876,16 +876,27 @@ check_json (Validator  *v,
   if (!json_parser_load_from_data (v->parser, line, length, &error))
     {
       const char *detail = error->message;
+      g_autofree char *valid_detail = NULL;
 
       if (g_str_has_prefix (detail, "<data>:"))
         detail += strlen ("<data>:");
+      /* json-glib quotes the string it choked on, octal escapes read. */
+      valid_detail = g_utf8_make_valid (detail, -1);
       add_error (v, SP_JSONL_ERROR_INVALID_JSON,
                  _("This line is not valid JSON (%s). Write each example as one complete JSON "
                    "object on a single line."),
-                 detail);
+                 valid_detail);
       return;
     }
   root = json_parser_get_root (v->parser);
+  if (root != NULL && !sp_json_node_is_utf8 (root))
+    {
+      add_error (v, SP_JSONL_ERROR_INVALID_UTF8,
+                 _("A string on this line is not UTF-8 text once its escapes are read (an "
+                   "escape such as \"\\302\" is not JSON). Write the character itself or "
+                   "\"\\u00e9\"."));
+      return;
+    }
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       add_error (v, SP_JSONL_ERROR_DATA_TYPE,

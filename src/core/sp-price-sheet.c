@@ -690,15 +690,25 @@ sp_price_sheet_new_from_data (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
+      /* json-glib quotes the string it stopped at, octal escapes read. */
+      g_autofree char *detail = g_utf8_make_valid (parse_error->message, -1);
+
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The price sheet “%s” is not valid JSON: %s"),
-                   origin, parse_error->message);
+                   origin, detail);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The price sheet “%s” is empty."),
+                   origin);
+      return NULL;
+    }
+  if (!sp_json_node_is_utf8 (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
+                   _("The price sheet “%s” has text that is not UTF-8 (an escape such as “\\302”?)."),
                    origin);
       return NULL;
     }

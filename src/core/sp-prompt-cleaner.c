@@ -286,7 +286,12 @@ strip_quotes (const char *text)
 
       if (is_quote (c) && (*next == '\0' || g_str_has_prefix (next, " --")) &&
           (c != '\'' || out->len == 0 || out->str[out->len - 1] != 's'))
-        continue;
+        {
+          /* A quote that stands alone must not leave two spaces. */
+          if (out->len > 0 && out->str[out->len - 1] == ' ')
+            g_string_truncate (out, out->len - 1);
+          continue;
+        }
       g_string_append_unichar (out, c);
     }
   return g_strstrip (g_string_free (g_steal_pointer (&out), FALSE));

@@ -407,6 +407,12 @@ sp_story_import_text (const char *data,
       memmove (title, p, strlen (p) + 1);
       g_strstrip (title);
     }
+  /* A story without a title is refused, as in a CSV file. */
+  if (*title == '\0')
+    {
+      add_problem (self, origin, 0, _("The story has no title: its first line is an empty heading. Write the title after the “#”."));
+      return self;
+    }
   add_story (self, title, text);
   return self;
 }

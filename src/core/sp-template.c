@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "sp-error.h"
+#include "sp-json-private.h"
 
 /* The text that reaches a model is English on purpose: it is what the
  * model is trained on and answers to, whatever the language of the UI. */
@@ -816,9 +817,12 @@ sp_template_new_from_json (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
+      /* json-glib quotes the string it stopped at, octal escapes read. */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, SP_ERROR, SP_ERROR_BAD_FILE,
                    _("The template is not valid JSON (%s). Fix the file or choose another one."),
-                   local_error->message);
+                   detail);
       return NULL;
     }
 
@@ -827,6 +831,13 @@ sp_template_new_from_json (const char  *json,
     {
       g_set_error_literal (error, SP_ERROR, SP_ERROR_BAD_FILE,
                            _("The template file is empty. Choose a template file."));
+      return NULL;
+    }
+
+  if (!sp_json_node_is_utf8 (root))
+    {
+      g_set_error_literal (error, SP_ERROR, SP_ERROR_BAD_FILE,
+                           _("The template has text that is not UTF-8 (an escape such as “\\302”?). Fix the file or choose another one."));
       return NULL;
     }
 
