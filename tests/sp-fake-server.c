@@ -41,6 +41,7 @@ struct _SpFakeServer
   GPtrArray   *jobs;           /* FakeJob, oldest first */
   guint        next_file;
   guint        job_step_ms;
+  guint        first_job_number;
   guint64      last_upload_size;
   char        *last_upload_checksum;
 };
@@ -1902,7 +1903,7 @@ handle_create_job (SpFakeServer      *self,
     }
 
   job = g_new0 (FakeJob, 1);
-  job->number = self->jobs->len + 1;
+  job->number = self->first_job_number + self->jobs->len + 1;
   job->id = g_strdup_printf ("ftjob-fake%04u", job->number);
   job->model = g_strdup (g_strcmp0 (model, "gpt-4o-mini") == 0 ? "gpt-4o-mini-2024-07-18" : model);
   job->training_file = g_strdup (training_file->id);
@@ -2283,6 +2284,15 @@ sp_fake_server_set_job_step_ms (SpFakeServer *self,
   g_return_if_fail (SP_IS_FAKE_SERVER (self));
 
   self->job_step_ms = MAX (step_ms, 1);
+}
+
+void
+sp_fake_server_set_first_job_number (SpFakeServer *self,
+                                     guint         number)
+{
+  g_return_if_fail (SP_IS_FAKE_SERVER (self));
+
+  self->first_job_number = number > 0 ? number - 1 : 0;
 }
 
 guint64

@@ -105,6 +105,10 @@ void          sp_fake_server_set_required_key     (SpFakeServer  *self,
 /* Length of one step of a fine-tuning job's clock. */
 void          sp_fake_server_set_job_step_ms      (SpFakeServer  *self,
                                                    guint          step_ms);
+/* The number in the id of the next job ("ftjob-fake0001" by default), so
+ * that two servers in one test give different ids. */
+void          sp_fake_server_set_first_job_number (SpFakeServer  *self,
+                                                   guint          number);
 /* Bytes of the file part of the last upload, and their SHA-256 in hex. */
 guint64       sp_fake_server_get_last_upload_size (SpFakeServer  *self);
 char         *sp_fake_server_dup_last_upload_checksum (SpFakeServer *self);

@@ -375,6 +375,70 @@ test_job_off_screen_announced (Fixture       *fixture,
   g_assert_cmpint (sp_job_record_get_status (sp_job_list_lookup (jobs, first)), ==, SP_FINE_TUNE_STATUS_SUCCEEDED);
 }
 
+static gboolean
+first_ended (GPtrArray *ended)
+{
+  return ended->len >= 1;
+}
+
+static const char *first_job_id;
+
+static gboolean
+second_job_shown (Fixture *fixture)
+{
+  SpJobRecord *job = sp_fine_tune_page_get_job (fixture->page);
+
+  return upload_ended (fixture) && job != NULL && g_strcmp0 (sp_job_record_get_id (job), first_job_id) != 0;
+}
+
+/* The job that is no longer on screen ran on another provider than the
+ * one now picked: its provider is asked all the same. */
+static void
+test_job_of_other_provider_announced (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SpFakeServer) other_server = NULL;
+  g_autoptr(SpProvider) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  SpJobList *jobs = sp_fine_tune_page_get_job_list (fixture->page);
+
+  other_server = sp_fake_server_new (&error);
+  g_assert_no_error (error);
+  /* The second server's jobs take long: only the first one ends here. */
+  sp_fake_server_set_job_step_ms (other_server, 60000);
+  sp_fake_server_set_first_job_number (other_server, 100);
+  other = sp_provider_new ("fake2", "Other Fake Server", SP_PROVIDER_KIND_OPENAI_COMPATIBLE,
+                           sp_fake_server_get_base_url (other_server));
+  sp_provider_list_add (fixture->base.providers, other);
+
+  sp_fake_server_set_job_step_ms (fixture->base.server, 100);
+  g_signal_connect (fixture->page, "job-ended", G_CALLBACK (job_ended_cb), ended);
+
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_suffix (fixture->page, "one");
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  sp_ui_test_wait_for (fixture, job_has_started);
+  first = g_strdup (sp_job_record_get_id (sp_fine_tune_page_get_job (fixture->page)));
+  first_job_id = first;
+
+  sp_fine_tune_page_select_provider (fixture->page, "fake2");
+  sp_ui_test_spin (50);
+  choose_file (fixture, fixture->file);
+  sp_fine_tune_page_set_suffix (fixture->page, "two");
+  sp_fine_tune_page_start_without_confirmation (fixture->page);
+  sp_ui_test_wait_for (fixture, second_job_shown);
+  g_assert_cmpuint (sp_fake_server_get_path_count (other_server, "/v1/files"), ==, 1);
+  g_assert_cmpstr (sp_job_record_get_provider_id (sp_fine_tune_page_get_job (fixture->page)), ==, "fake2");
+  g_assert_false (sp_fine_tune_status_is_final (sp_job_record_get_status (sp_job_list_lookup (jobs, first))));
+
+  sp_ui_test_wait_for (ended, first_ended);
+  g_assert_cmpstr (g_ptr_array_index (ended, 0), ==, first);
+  g_assert_cmpint (sp_job_record_get_status (sp_job_list_lookup (jobs, first)), ==, SP_FINE_TUNE_STATUS_SUCCEEDED);
+  g_assert_cmpstr (sp_job_record_get_provider_id (sp_job_list_lookup (jobs, first)), ==, "fake");
+}
+
 static void
 test_failing_job_shows_error (Fixture       *fixture,
                               gconstpointer  data)
@@ -473,6 +537,7 @@ main (int   argc,
   ADD ("confirmation-cancel-spends-nothing", test_confirmation_cancel_spends_nothing);
   ADD ("job-runs-to-success", test_job_runs_to_success);
   ADD ("job-off-screen-announced", test_job_off_screen_announced);
+  ADD ("job-of-other-provider-announced", test_job_of_other_provider_announced);
   ADD ("failing-job-shows-error", test_failing_job_shows_error);
   ADD ("fine-tuning-closed", test_fine_tuning_closed);
   ADD ("cancel-upload", test_cancel_upload);

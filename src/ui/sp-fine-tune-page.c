@@ -85,6 +85,8 @@ struct _SpFineTunePage
   gboolean             job_was_running;
   guint                poll_interval_ms;
   guint                follow_source;
+  GCancellable        *follow_cancellable;
+  GHashTable          *following;      /* provider ids with a request out */
 
   gboolean             validating;
   gboolean             uploading;
@@ -1124,28 +1126,14 @@ can_fine_tune_cb (const char *model,
 static void announce_end (SpFineTunePage      *self,
                           const SpFineTuneJob *job);
 
+/* Takes a provider's list of jobs into the page's list; a job that was
+ * running before and has ended is announced. */
 static void
-jobs_listed_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+merge_listed_jobs (SpFineTunePage *self,
+                   SpProvider     *provider,
+                   GPtrArray      *jobs)
 {
-  g_autoptr(SpFineTunePage) self = user_data;
-  g_autoptr(GPtrArray) jobs = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) running = NULL;
-  SpProvider *provider;
-
-  jobs = sp_client_list_fine_tune_jobs_finish (SP_CLIENT (object), result, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->refresh_cancellable);
-  if (jobs == NULL)
-    {
-      /* Quietly: the page was only shown, nobody asked. */
-      set_status (self, error->message);
-      return;
-    }
-  provider = sp_client_get_provider (SP_CLIENT (object));
 
   /* The jobs that were running before this read, except the one on
    * screen: its watcher announces its end. */
@@ -1172,30 +1160,106 @@ jobs_listed_cb (GObject      *object,
     }
 }
 
-static gboolean
-has_unwatched_running_job (SpFineTunePage *self)
+static void
+jobs_listed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
+  g_autoptr(SpFineTunePage) self = user_data;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  jobs = sp_client_list_fine_tune_jobs_finish (SP_CLIENT (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->refresh_cancellable);
+  if (jobs == NULL)
+    {
+      /* Quietly: the page was only shown, nobody asked. */
+      set_status (self, error->message);
+      return;
+    }
+  merge_listed_jobs (self, sp_client_get_provider (SP_CLIENT (object)), jobs);
+}
+
+/* The providers of the jobs that run and are not on screen. */
+static GPtrArray *
+dup_followed_providers (SpFineTunePage *self)
+{
+  g_autoptr(GPtrArray) providers = g_ptr_array_new_with_free_func (g_object_unref);
+
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->jobs)); i++)
     {
       g_autoptr(SpJobRecord) record = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+      SpProvider *provider;
 
-      if (record != self->job && !sp_fine_tune_status_is_final (sp_job_record_get_status (record)))
-        return TRUE;
+      if (record == self->job || sp_fine_tune_status_is_final (sp_job_record_get_status (record)))
+        continue;
+      provider = lookup_provider (self, sp_job_record_get_provider_id (record));
+      if (provider != NULL && !g_ptr_array_find (providers, provider, NULL))
+        g_ptr_array_add (providers, g_object_ref (provider));
     }
-  return FALSE;
+  return g_steal_pointer (&providers);
 }
 
-static void refresh_jobs (SpFineTunePage *self);
+static void
+followed_jobs_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SpFineTunePage) self = user_data;
+  g_autoptr(GPtrArray) jobs = NULL;
+  SpProvider *provider = sp_client_get_provider (SP_CLIENT (object));
 
-/* Jobs that are not on screen: while one of them runs, the provider's
- * jobs are read again now and then, so that its end is announced too. */
+  /* Quietly on errors: the next round asks again. */
+  jobs = sp_client_list_fine_tune_jobs_finish (SP_CLIENT (object), result, NULL, NULL);
+  if (self->following == NULL)
+    return;
+  g_hash_table_remove (self->following, sp_provider_get_id (provider));
+  if (jobs != NULL)
+    merge_listed_jobs (self, provider, jobs);
+}
+
+static void
+follow_client_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SpFineTunePage) self = user_data;
+  g_autoptr(SpClient) client = NULL;
+  SpProvider *provider = g_task_get_task_data (G_TASK (result));
+
+  client = client_for_provider_finish (self, result, NULL);
+  if (self->following == NULL)
+    return;
+  if (client == NULL)
+    {
+      g_hash_table_remove (self->following, sp_provider_get_id (provider));
+      return;
+    }
+  sp_client_list_fine_tune_jobs_async (client, NULL, REFRESH_JOBS_LIMIT, self->follow_cancellable,
+                                       followed_jobs_cb, g_object_ref (self));
+}
+
+/* Jobs that are not on screen: while one of them runs, its provider's
+ * jobs are read again now and then, so that its end is announced too
+ * (whichever provider is picked in the form). */
 static gboolean
 follow_cb (gpointer user_data)
 {
   SpFineTunePage *self = user_data;
+  g_autoptr(GPtrArray) providers = dup_followed_providers (self);
 
-  if (has_unwatched_running_job (self))
-    refresh_jobs (self);
+  for (guint i = 0; i < providers->len; i++)
+    {
+      SpProvider *provider = g_ptr_array_index (providers, i);
+
+      /* One request a provider at a time. */
+      if (!g_hash_table_add (self->following, g_strdup (sp_provider_get_id (provider))))
+        continue;
+      client_for_provider_async (self, provider, self->follow_cancellable, follow_client_cb,
+                                 g_object_ref (self));
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -1859,6 +1923,9 @@ sp_fine_tune_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->revalidate_source, g_source_remove);
   g_clear_handle_id (&self->follow_source, g_source_remove);
+  g_cancellable_cancel (self->follow_cancellable);
+  g_clear_object (&self->follow_cancellable);
+  g_clear_pointer (&self->following, g_hash_table_unref);
   g_cancellable_cancel (self->validate_cancellable);
   g_cancellable_cancel (self->upload_cancellable);
   g_cancellable_cancel (self->refresh_cancellable);
@@ -2039,6 +2106,8 @@ sp_fine_tune_page_init (SpFineTunePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->job_bindings = g_ptr_array_new_with_free_func (unbind_and_unref);
+  self->follow_cancellable = g_cancellable_new ();
+  self->following = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->errors = gtk_string_list_new (NULL);
   self->warnings = gtk_string_list_new (NULL);
   self->events = g_list_store_new (GTK_TYPE_STRING_OBJECT);
