@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-comparison.h"
+#include "sp-string-private.h"
 
 #include <glib/gi18n.h>
 
@@ -207,18 +208,6 @@ sp_winner_from_string (const char *text,
 /* ------------------------------------------------------------------ */
 /* SpComparisonSide                                                    */
 /* ------------------------------------------------------------------ */
-
-/* g_set_str() is GLib 2.76. */
-static gboolean
-set_str (char       **str,
-         const char  *value)
-{
-  if (g_strcmp0 (*str, value) == 0)
-    return FALSE;
-  g_free (*str);
-  *str = g_strdup (value);
-  return TRUE;
-}
 
 static void
 side_notify (SpComparisonSide *self,
@@ -556,7 +545,7 @@ sp_comparison_side_set_provider_id (SpComparisonSide *self,
 {
   g_return_if_fail (SP_IS_COMPARISON_SIDE (self));
 
-  if (set_str (&self->provider_id, provider_id))
+  if (sp_set_str (&self->provider_id, provider_id))
     side_notify (self, SIDE_PROP_PROVIDER_ID);
 }
 
@@ -578,7 +567,7 @@ sp_comparison_side_set_model (SpComparisonSide *self,
 {
   g_return_if_fail (SP_IS_COMPARISON_SIDE (self));
 
-  if (!set_str (&self->model, model))
+  if (!sp_set_str (&self->model, model))
     return;
   side_notify (self, SIDE_PROP_MODEL);
   side_notify (self, SIDE_PROP_LABEL);
@@ -695,7 +684,7 @@ sp_comparison_side_set_error (SpComparisonSide *self,
 {
   g_return_if_fail (SP_IS_COMPARISON_SIDE (self));
 
-  if (set_str (&self->error, error))
+  if (sp_set_str (&self->error, error))
     side_notify (self, SIDE_PROP_ERROR);
 }
 
@@ -1353,7 +1342,7 @@ sp_comparison_set_subject (SpComparison *self,
 {
   g_return_if_fail (SP_IS_COMPARISON (self));
 
-  if (set_str (&self->subject, subject))
+  if (sp_set_str (&self->subject, subject))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBJECT]);
 }
 
@@ -1363,7 +1352,7 @@ sp_comparison_set_story (SpComparison *self,
 {
   g_return_if_fail (SP_IS_COMPARISON (self));
 
-  if (set_str (&self->story, story))
+  if (sp_set_str (&self->story, story))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORY]);
 }
 
@@ -1451,7 +1440,7 @@ sp_comparison_set_notes (SpComparison *self,
 {
   g_return_if_fail (SP_IS_COMPARISON (self));
 
-  if (set_str (&self->notes, notes))
+  if (sp_set_str (&self->notes, notes))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTES]);
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-gallery.h"
+#include "sp-string-private.h"
 
 #include <glib/gi18n.h>
 #include <sqlite3.h>
@@ -1079,24 +1080,13 @@ sp_gallery_get_loading (SpGallery *self)
   return self->n_loading > 0;
 }
 
-static gboolean
-set_str (char       **str,
-         const char  *value)
-{
-  if (g_strcmp0 (*str, value) == 0)
-    return FALSE;
-  g_free (*str);
-  *str = g_strdup (value);
-  return TRUE;
-}
-
 void
 sp_gallery_set_search_text (SpGallery  *self,
                             const char *text)
 {
   g_return_if_fail (SP_IS_GALLERY (self));
 
-  if (!set_str (&self->search_text, text))
+  if (!sp_set_str (&self->search_text, text))
     return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_TEXT]);
   start_reload (self);
@@ -1108,7 +1098,7 @@ sp_gallery_set_model_filter (SpGallery  *self,
 {
   g_return_if_fail (SP_IS_GALLERY (self));
 
-  if (!set_str (&self->model_filter, model))
+  if (!sp_set_str (&self->model_filter, model))
     return;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_FILTER]);
   start_reload (self);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-job-record.h"
+#include "sp-string-private.h"
 
 #include <json-glib/json-glib.h>
 
@@ -58,12 +59,8 @@ record_set_string (SpJobRecord  *self,
 {
   if (value != NULL && *value == '\0')
     value = NULL;
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), record_properties[prop_id]);
+  if (sp_set_str (field, value))
+    g_object_notify_by_pspec (G_OBJECT (self), record_properties[prop_id]);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-provider.h"
+#include "sp-string-private.h"
 
 #include <glib/gi18n.h>
 
@@ -96,20 +97,6 @@ sp_capabilities_get_type (void)
     }
 
   return type_id;
-}
-
-/* g_set_str() is GLib 2.76. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-
-  return TRUE;
 }
 
 static void
@@ -424,7 +411,7 @@ sp_provider_set_name (SpProvider *self,
 {
   g_return_if_fail (SP_IS_PROVIDER (self));
 
-  if (set_str (&self->name, name))
+  if (sp_set_str (&self->name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
@@ -434,7 +421,7 @@ sp_provider_set_base_url (SpProvider *self,
 {
   g_return_if_fail (SP_IS_PROVIDER (self));
 
-  if (set_str (&self->base_url, base_url))
+  if (sp_set_str (&self->base_url, base_url))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
 }
 
@@ -444,7 +431,7 @@ sp_provider_set_default_model (SpProvider *self,
 {
   g_return_if_fail (SP_IS_PROVIDER (self));
 
-  if (set_str (&self->default_model, model))
+  if (sp_set_str (&self->default_model, model))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_MODEL]);
 }
 

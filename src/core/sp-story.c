@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-story.h"
+#include "sp-string-private.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -31,20 +32,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* g_set_str() is GLib 2.76. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-
-  return TRUE;
-}
 
 static void
 sp_story_finalize (GObject *object)
@@ -168,7 +155,7 @@ sp_story_set_title (SpStory    *self,
 {
   g_return_if_fail (SP_IS_STORY (self));
 
-  if (set_str (&self->title, title ? title : ""))
+  if (sp_set_str (&self->title, title ? title : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -178,7 +165,7 @@ sp_story_set_text (SpStory    *self,
 {
   g_return_if_fail (SP_IS_STORY (self));
 
-  if (set_str (&self->text, text ? text : ""))
+  if (sp_set_str (&self->text, text ? text : ""))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
 

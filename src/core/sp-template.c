@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sp-template.h"
+#include "sp-string-private.h"
 
 #include <string.h>
 
@@ -84,20 +85,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/* g_set_str() is GLib 2.76. */
-static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
-{
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-
-  return TRUE;
-}
 
 static gboolean
 strv_equal0 (const char * const *a,
@@ -521,7 +508,7 @@ sp_template_example_set_story (SpTemplateExample *self,
 {
   g_return_if_fail (SP_IS_TEMPLATE_EXAMPLE (self));
 
-  if (set_str (&self->story, story ? story : ""))
+  if (sp_set_str (&self->story, story ? story : ""))
     g_object_notify_by_pspec (G_OBJECT (self), example_properties[EXAMPLE_PROP_STORY]);
 }
 
@@ -531,7 +518,7 @@ sp_template_example_set_prompt (SpTemplateExample *self,
 {
   g_return_if_fail (SP_IS_TEMPLATE_EXAMPLE (self));
 
-  if (set_str (&self->prompt, prompt ? prompt : ""))
+  if (sp_set_str (&self->prompt, prompt ? prompt : ""))
     g_object_notify_by_pspec (G_OBJECT (self), example_properties[EXAMPLE_PROP_PROMPT]);
 }
 
@@ -1029,7 +1016,7 @@ sp_template_set_name (SpTemplate *self,
 {
   g_return_if_fail (SP_IS_TEMPLATE (self));
 
-  if (set_str (&self->name, name ? name : ""))
+  if (sp_set_str (&self->name, name ? name : ""))
     changed (self, PROP_NAME);
 }
 
@@ -1039,7 +1026,7 @@ sp_template_set_instruction (SpTemplate *self,
 {
   g_return_if_fail (SP_IS_TEMPLATE (self));
 
-  if (set_str (&self->instruction, instruction ? instruction : ""))
+  if (sp_set_str (&self->instruction, instruction ? instruction : ""))
     changed (self, PROP_INSTRUCTION);
 }
 
@@ -1049,7 +1036,7 @@ sp_template_set_short_instruction (SpTemplate *self,
 {
   g_return_if_fail (SP_IS_TEMPLATE (self));
 
-  if (set_str (&self->short_instruction, short_instruction ? short_instruction : ""))
+  if (sp_set_str (&self->short_instruction, short_instruction ? short_instruction : ""))
     changed (self, PROP_SHORT_INSTRUCTION);
 }
 
@@ -1059,7 +1046,7 @@ sp_template_set_aspect_ratio (SpTemplate *self,
 {
   g_return_if_fail (SP_IS_TEMPLATE (self));
 
-  if (set_str (&self->aspect_ratio, aspect_ratio ? aspect_ratio : ""))
+  if (sp_set_str (&self->aspect_ratio, aspect_ratio ? aspect_ratio : ""))
     changed (self, PROP_ASPECT_RATIO);
 }
 
