@@ -9,6 +9,7 @@
 
 #include "sp-batch.h"
 #include "sp-fake-server.h"
+#include "sp-test-util.h"
 
 /* Batch generation against the fake server with a fixed latency
  * (DESIGN.md, performance targets):
@@ -28,16 +29,6 @@
 #define CONCURRENCY  16
 #define RPM_LIMIT    600
 #define RPM_ITEMS    200
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
 
 static double
 run_batch (SpStore  *store,
@@ -64,9 +55,8 @@ run_batch (SpStore  *store,
   g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
-  sp_batch_run_async (batch, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  sp_batch_run_async (batch, NULL, sp_test_store_result_cb, &result);
+  sp_test_wait_for (&result);
   g_assert_true (sp_batch_run_finish (batch, result, &error));
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_assert_cmpuint (sp_batch_get_n_done (batch), ==, n_items);

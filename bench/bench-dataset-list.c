@@ -39,16 +39,6 @@ typedef struct
 static char *tmp_dir;
 
 static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 iterate_until (gboolean (*done) (gpointer data),
                gpointer  data)
 {
@@ -87,9 +77,8 @@ fill_library (guint n)
   options.concurrency = SP_BATCH_MAX_CONCURRENCY;
   batch = sp_batch_create_sync (store, client, &options, &error);
   g_assert_no_error (error);
-  sp_batch_run_async (batch, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  sp_batch_run_async (batch, NULL, sp_test_store_result_cb, &result);
+  sp_test_wait_for (&result);
   g_assert_true (sp_batch_run_finish (batch, result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sp_batch_get_n_done (batch), ==, n);

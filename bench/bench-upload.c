@@ -16,6 +16,7 @@
 #include "sp-client-files.h"
 #include "sp-fake-server.h"
 #include "sp-provider.h"
+#include "sp-test-util.h"
 
 /* Uploads a large JSONL file to the in-process fake server (which counts
  * and drops what it receives) and prints how much the peak resident
@@ -139,14 +140,6 @@ cut_to_last_line (const char *path,
   return cut;
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -204,9 +197,8 @@ main (int   argc,
   hwm_before = read_status_kib ("VmHWM:");
 
   start = g_get_monotonic_time ();
-  sp_client_upload_file_async (client, file, "fine-tune", NULL, NULL, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  sp_client_upload_file_async (client, file, "fine-tune", NULL, NULL, NULL, sp_test_store_result_cb, &result);
+  sp_test_wait_for (&result);
   uploaded = sp_client_upload_file_finish (client, result, &error);
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   hwm_after = read_status_kib ("VmHWM:");
